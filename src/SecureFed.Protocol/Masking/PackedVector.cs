@@ -1,0 +1,151 @@
+// Bit-packing of vectors modulo 2^b: coordinate i occupies bits [i*b, (i+1)*b) of a
+// little-endian bit string, and the unused bits of the last byte are zero. A masked input of
+// d coordinates is ceil(d*b/8) bytes, not 8*d.
+
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace SecureFed.Protocol.Masking;
+
+/// <summary>Packs and unpacks vectors of b-bit values.</summary>
+public static class PackedVector
+{
+    /// <summary>Encoded size of <paramref name="dimension"/> values of <paramref name="bits"/> bits.</summary>
+    public static int ByteLength(int dimension, int bits) => checked((int)(((long)dimension * bits + 7) / 8));
+
+    /// <summary>Packs <paramref name="values"/>, each below 2^<paramref name="bits"/>.</summary>
+    /// <exception cref="ArgumentException">A value does not fit in <paramref name="bits"/> bits.</exception>
+    public static byte[] Pack(ReadOnlySpan<ulong> values, int bits)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 64);
+        var packed = new byte[ByteLength(values.Length, bits)];
+        ulong limit = Mask(bits);
+        foreach (ulong value in values)
+        {
+            if (value > limit)
+            {
+                throw new ArgumentException($"A value does not fit in {bits} bits.", nameof(values));
+            }
+        }
+
+        if (bits == 32)
+        {
+            var words = MemoryMarshal.Cast<byte, uint>(packed.AsSpan());
+            for (int i = 0; i < values.Length; i++)
+            {
+                words[i] = BitConverter.IsLittleEndian ? (uint)values[i] : BinaryPrimitives.ReverseEndianness((uint)values[i]);
+            }
+
+            return packed;
+        }
+
+        long bit = 0;
+        foreach (ulong value in values)
+        {
+            WriteBits(packed, bit, value, bits);
+            bit += bits;
+        }
+
+        return packed;
+    }
+
+    /// <summary>
+    /// Adds the packed vector into <paramref name="accumulator"/> modulo 2^<paramref name="bits"/>,
+    /// after checking its length and padding.
+    /// </summary>
+    /// <exception cref="FormatException">The length or the padding bits are wrong.</exception>
+    public static void AddTo(ReadOnlySpan<byte> packed, Span<ulong> accumulator, int bits)
+    {
+        Validate(packed, accumulator.Length, bits);
+        ulong mask = Mask(bits);
+        if (bits == 32 && BitConverter.IsLittleEndian)
+        {
+            var words = MemoryMarshal.Cast<byte, uint>(packed);
+            unchecked
+            {
+                for (int i = 0; i < accumulator.Length; i++)
+                {
+                    accumulator[i] = (accumulator[i] + words[i]) & mask;
+                }
+            }
+
+            return;
+        }
+
+        long bit = 0;
+        unchecked
+        {
+            for (int i = 0; i < accumulator.Length; i++)
+            {
+                accumulator[i] = (accumulator[i] + ReadBits(packed, bit, bits)) & mask;
+                bit += bits;
+            }
+        }
+    }
+
+    /// <summary>Unpacks a vector of <paramref name="dimension"/> values.</summary>
+    /// <exception cref="FormatException">The length or the padding bits are wrong.</exception>
+    public static ulong[] Unpack(ReadOnlySpan<byte> packed, int dimension, int bits)
+    {
+        var values = new ulong[dimension];
+        AddTo(packed, values, bits);
+        return values;
+    }
+
+    private static void Validate(ReadOnlySpan<byte> packed, int dimension, int bits)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 64);
+        int expected = ByteLength(dimension, bits);
+        if (packed.Length != expected)
+        {
+            throw new FormatException(
+                $"A packed vector of {dimension} {bits}-bit values is {expected} bytes, not {packed.Length}.");
+        }
+
+        int usedBits = (int)(((long)dimension * bits) % 8);
+        if (usedBits != 0 && (packed[^1] >> usedBits) != 0)
+        {
+            throw new FormatException("The padding bits of the packed vector are not zero.");
+        }
+    }
+
+    private static ulong Mask(int bits) => bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+
+    private static void WriteBits(byte[] packed, long bit, ulong value, int bits)
+    {
+        unchecked
+        {
+            int index = (int)(bit >> 3);
+            int shift = (int)(bit & 7);
+            int remaining = bits + shift;
+            packed[index] |= (byte)(value << shift);
+            value >>= 8 - shift;
+            remaining -= 8;
+            while (remaining > 0)
+            {
+                packed[++index] |= (byte)value;
+                value >>= 8;
+                remaining -= 8;
+            }
+        }
+    }
+
+    private static ulong ReadBits(ReadOnlySpan<byte> packed, long bit, int bits)
+    {
+        unchecked
+        {
+            int index = (int)(bit >> 3);
+            int shift = (int)(bit & 7);
+            UInt128 window = 0;
+            int needed = (bits + shift + 7) / 8;
+            for (int j = 0; j < needed; j++)
+            {
+                window |= (UInt128)packed[index + j] << (8 * j);
+            }
+
+            return (ulong)(window >> shift) & Mask(bits);
+        }
+    }
+}

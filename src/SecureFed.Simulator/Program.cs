@@ -1,0 +1,18 @@
+using System.CommandLine;
+using SecureFed.Simulator.Cli;
+
+namespace SecureFed.Simulator;
+
+/// <summary>Entry point of <c>securefed-sim</c>.</summary>
+public static class Program
+{
+    /// <summary>Parses the command line and runs the command.</summary>
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("securefed-sim: SecureFed federations and benchmarks on one machine.");
+        var bench = new Command("bench", "System benchmarks.");
+        bench.Subcommands.Add(BenchSecAggCommand.Create());
+        root.Subcommands.Add(bench);
+        return root.Parse(args).Invoke();
+    }
+}
