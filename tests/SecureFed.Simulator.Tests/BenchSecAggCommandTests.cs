@@ -8,12 +8,19 @@ public class BenchSecAggCommandTests
     [Fact]
     public void BenchSecAgg_WithJson_PrintsOneObjectWithTheRequiredFields()
     {
-        var (code, output) = Run("bench", "secagg", "--clients", "12", "--dim", "500", "--dropout", "0.1", "--dropout-at", "share", "--json");
+        var (code, output) = Run(
+            "bench", "secagg", "--clients", "12", "--dim", "500",
+            "--dropout", "0.1", "--dropout-at", "share", "--json");
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
-        foreach (var field in new[] { "clients", "dim", "dropped", "neighbours", "threshold", "exact", "client_ms", "server_ms", "bytes_up_per_client", "prg_gbps" })
+        string[] fields =
+        [
+            "clients", "dim", "dropped", "neighbours", "threshold", "exact",
+            "client_ms", "server_ms", "bytes_up_per_client", "prg_gbps",
+        ];
+        foreach (var field in fields)
         {
             Assert.True(root.TryGetProperty(field, out _), $"missing {field}");
         }

@@ -45,7 +45,8 @@ public sealed class HararyGraph
 
         if (degree < n - 1 && degree % 2 != 0)
         {
-            throw new ArgumentException($"A Harary graph below the complete graph needs an even degree, not {degree}.", nameof(degree));
+            throw new ArgumentException(
+                $"A Harary graph below the complete graph needs an even degree, not {degree}.", nameof(degree));
         }
 
         if (seed.Length != SeedSize)
@@ -62,13 +63,13 @@ public sealed class HararyGraph
         Shuffle(order, seed);
 
         var neighbours = new Dictionary<uint, uint[]>(n);
-        int half = degree == n - 1 ? n : degree / 2;
         for (int p = 0; p < n; p++)
         {
+            int position = p;
             neighbours[order[p]] = degree == n - 1
-                ? order.Where((_, q) => q != p).Order().ToArray()
-                : Enumerable.Range(1, half)
-                    .SelectMany(d => new[] { order[(p + d) % n], order[(p - d + n) % n] })
+                ? order.Where((_, q) => q != position).Order().ToArray()
+                : Enumerable.Range(1, degree / 2)
+                    .SelectMany(d => new[] { order[(position + d) % n], order[(position - d + n) % n] })
                     .Order()
                     .ToArray();
         }

@@ -35,6 +35,7 @@ public sealed class MaskClient : IDisposable
     private readonly MaskClientPolicy _policy;
 
     private MaskRoundSetup? _setup;
+    private HashSet<uint> _participants = [];
     private HararyGraph? _graph;
     private byte[] _setupHash = [];
     private byte[] _sessionId = [];
@@ -97,6 +98,7 @@ public sealed class MaskClient : IDisposable
         var graph = HararyGraph.Build(setup.Participants, setup.Degree, setup.GraphSeed);
 
         _setup = setup;
+        _participants = [.. setup.Participants];
         _graph = graph;
         _setupHash = MaskTranscripts.SetupHash(setup);
         _cipherKey = X25519PrivateKey.Generate();
@@ -127,7 +129,8 @@ public sealed class MaskClient : IDisposable
         {
             Abort();
             throw new RoundAbortedException(
-                $"Client {_id}: only {neighbours.Count} neighbours advertised keys, below the threshold {setup.Threshold}.");
+                $"Client {_id}: only {neighbours.Count} neighbours advertised keys, " +
+                $"below the threshold {setup.Threshold}.");
         }
 
         _sessionId = MaskTranscripts.SessionId(_setupHash, advertised.Keys);
@@ -334,7 +337,8 @@ public sealed class MaskClient : IDisposable
         if (2 * setup.Threshold <= setup.Degree || setup.Threshold > setup.Degree)
         {
             throw new ProtocolViolationException(
-                $"The threshold {setup.Threshold} must be above half the degree {setup.Degree} and at most the degree.");
+                $"The threshold {setup.Threshold} must be above half the degree {setup.Degree} " +
+                "and at most the degree.");
         }
     }
 
@@ -357,9 +361,10 @@ public sealed class MaskClient : IDisposable
                 throw new ProtocolViolationException("The advertisements must be ascending by client id.");
             }
 
-            if (advert.Round != setup.Round || !setup.Participants.Contains(advert.ClientId))
+            if (advert.Round != setup.Round || !_participants.Contains(advert.ClientId))
             {
-                throw new ProtocolViolationException($"The advertisement of client {advert.ClientId} is not for this round.");
+                throw new ProtocolViolationException(
+                    $"The advertisement of client {advert.ClientId} is not for this round.");
             }
 
             if (advert.CipherPublicKey is not { Length: X25519PrivateKey.KeySize }
@@ -397,7 +402,8 @@ public sealed class MaskClient : IDisposable
         if (!_directory.TryGetValue(advert.ClientId, out var identity)
             || !identity.Verify(MaskTranscripts.Advertisement(_setupHash, advert).Encoded, advert.Signature))
         {
-            throw new ProtocolViolationException($"The advertisement of client {advert.ClientId} is not validly signed.");
+            throw new ProtocolViolationException(
+                $"The advertisement of client {advert.ClientId} is not validly signed.");
         }
     }
 
@@ -440,7 +446,8 @@ public sealed class MaskClient : IDisposable
         }
     }
 
-    private SortedDictionary<uint, (ShamirShare, ShamirShare)> OpenForwardedShares(IReadOnlyList<EncryptedShare> forwarded)
+    private SortedDictionary<uint, (ShamirShare, ShamirShare)> OpenForwardedShares(
+        IReadOnlyList<EncryptedShare> forwarded)
     {
         if (forwarded is null)
         {
@@ -453,8 +460,11 @@ public sealed class MaskClient : IDisposable
         {
             foreach (var share in forwarded)
             {
-                if (share is null || share.Recipient != _id || !_receiveKeys.TryGetValue(share.Sender, out var receiveKey)
-                    || opened.ContainsKey(share.Sender) || share.Ciphertext is null)
+                if (share is null
+                    || share.Recipient != _id
+                    || !_receiveKeys.TryGetValue(share.Sender, out var receiveKey)
+                    || opened.ContainsKey(share.Sender)
+                    || share.Ciphertext is null)
                 {
                     throw new ProtocolViolationException(
                         $"Client {_id} was forwarded an unexpected share from client {share?.Sender}.");
@@ -490,8 +500,8 @@ public sealed class MaskClient : IDisposable
 
         foreach (uint peer in _heldShares.Keys)
         {
-            PairwiseMask.Apply(
-                _maskKey!, _id, _advertisedNeighbours[peer].MaskPublicKey, peer, _sessionId, vector, 0, bits, negate: false);
+            var peerKey = _advertisedNeighbours[peer].MaskPublicKey;
+            PairwiseMask.Apply(_maskKey!, _id, peerKey, peer, _sessionId, vector, 0, bits, negate: false);
         }
     }
 
@@ -522,10 +532,11 @@ public sealed class MaskClient : IDisposable
         {
             if (v != _id && _graph!.AreNeighbours(_id, v) && !_heldShares.ContainsKey(v) && !_revealed.ContainsKey(v))
             {
-                throw new ProtocolViolationException($"The survivor set names neighbour {v}, which never shared with client {_id}.");
+                throw new ProtocolViolationException(
+                    $"The survivor set names neighbour {v}, which never shared with client {_id}.");
             }
 
-            if (!_setup!.Participants.Contains(v))
+            if (!_participants.Contains(v))
             {
                 throw new ProtocolViolationException($"The survivor set names client {v}, which is not a participant.");
             }
@@ -548,7 +559,8 @@ public sealed class MaskClient : IDisposable
             if (wanted != kind)
             {
                 throw new ProtocolViolationException(
-                    $"Client {_id} already revealed the {kind} share of client {owner} and will not reveal its {wanted} share.");
+                    $"Client {_id} already revealed the {kind} share of client {owner} " +
+                    $"and will not reveal its {wanted} share.");
             }
         }
     }

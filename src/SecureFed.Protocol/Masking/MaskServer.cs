@@ -13,6 +13,9 @@
 // Every Receive* method validates its message completely before it changes anything, so a
 // refused message (ProtocolViolationException) leaves the round as it was. Close* methods
 // end a stage; a round that can no longer be finished throws RoundAbortedException.
+//
+// Messages may arrive on many threads at once. Signatures are checked outside the lock,
+// against state that earlier stages froze; only the update itself is serialised.
 
 using System.Security.Cryptography;
 using SecureFed.Crypto.KeyAgreement;
@@ -30,6 +33,7 @@ public sealed class MaskServer
     // schedule per seed, small enough to spread over the cores.
     private const int UnmaskChunk = 16384;
 
+    private readonly Lock _gate = new();
     private readonly MaskRoundSetup _setup;
     private readonly IReadOnlyDictionary<uint, Ed25519PublicKey> _directory;
     private readonly HararyGraph _graph;
@@ -44,6 +48,7 @@ public sealed class MaskServer
     private readonly ulong[] _sum;
     private byte[] _sessionId = [];
     private uint[] _survivors = [];
+    private MaskServerStage _stage = MaskServerStage.Advertising;
 
     /// <summary>
     /// Starts a round with <paramref name="setup"/>, for clients whose enrolled identities
@@ -71,7 +76,16 @@ public sealed class MaskServer
     public MaskRoundSetup Setup => _setup;
 
     /// <summary>Where the round is.</summary>
-    public MaskServerStage Stage { get; private set; } = MaskServerStage.Advertising;
+    public MaskServerStage Stage
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stage;
+            }
+        }
+    }
 
     /// <summary>The neighbourhoods of the round.</summary>
     public HararyGraph Graph => _graph;
@@ -112,38 +126,45 @@ public sealed class MaskServer
     public void ReceiveAdvertisement(AdvertiseKeys advert)
     {
         ArgumentNullException.ThrowIfNull(advert);
-        ExpectStage(MaskServerStage.Advertising);
         ExpectRound(advert.Round);
+        EnterStage(MaskServerStage.Advertising);
         ExpectParticipant(advert.ClientId);
-        if (_advertised.ContainsKey(advert.ClientId))
-        {
-            throw new ProtocolViolationException($"Client {advert.ClientId} already advertised keys.");
-        }
-
         if (advert.CipherPublicKey is not { Length: X25519PrivateKey.KeySize }
             || advert.MaskPublicKey is not { Length: X25519PrivateKey.KeySize })
         {
             throw new ProtocolViolationException($"The keys of client {advert.ClientId} are malformed.");
         }
 
-        if (!_directory[advert.ClientId].Verify(MaskTranscripts.Advertisement(_setupHash, advert).Encoded, advert.Signature))
+        var transcript = MaskTranscripts.Advertisement(_setupHash, advert);
+        if (!_directory[advert.ClientId].Verify(transcript.Encoded, advert.Signature))
         {
-            throw new ProtocolViolationException($"The advertisement of client {advert.ClientId} is not validly signed.");
+            throw new ProtocolViolationException(
+                $"The advertisement of client {advert.ClientId} is not validly signed.");
         }
 
-        _advertised.Add(advert.ClientId, advert);
+        lock (_gate)
+        {
+            ExpectStage(MaskServerStage.Advertising);
+            if (!_advertised.TryAdd(advert.ClientId, advert))
+            {
+                throw new ProtocolViolationException($"Client {advert.ClientId} already advertised keys.");
+            }
+        }
     }
 
     /// <summary>Ends stage 1 and returns the advertisements to send to every client in U1.</summary>
     /// <exception cref="RoundAbortedException">Fewer clients advertised than the threshold needs.</exception>
     public AdvertisedKeys CloseAdvertising()
     {
-        ExpectStage(MaskServerStage.Advertising);
-        RequireAtLeast(_advertised.Count, "advertised keys");
-        var keys = _advertised.Values.ToArray();
-        _sessionId = MaskTranscripts.SessionId(_setupHash, keys);
-        Stage = MaskServerStage.Sharing;
-        return new AdvertisedKeys(_setup.Round, keys);
+        lock (_gate)
+        {
+            ExpectStage(MaskServerStage.Advertising);
+            RequireAtLeast(_advertised.Count, "advertised keys");
+            var keys = _advertised.Values.ToArray();
+            _sessionId = MaskTranscripts.SessionId(_setupHash, keys);
+            _stage = MaskServerStage.Sharing;
+            return new AdvertisedKeys(_setup.Round, keys);
+        }
     }
 
     /// <summary>Stage 2: accepts one client's sealed shares, one per neighbour that advertised.</summary>
@@ -151,17 +172,12 @@ public sealed class MaskServer
     public void ReceiveShareKeys(ShareKeys message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ExpectStage(MaskServerStage.Sharing);
         ExpectRound(message.Round);
+        EnterStage(MaskServerStage.Sharing);
         ExpectSession(message.SessionId);
         if (!_advertised.ContainsKey(message.ClientId))
         {
             throw new ProtocolViolationException($"Client {message.ClientId} did not advertise keys in this round.");
-        }
-
-        if (_shared.ContainsKey(message.ClientId))
-        {
-            throw new ProtocolViolationException($"Client {message.ClientId} already shared keys.");
         }
 
         var expected = _graph.NeighboursOf(message.ClientId).Where(_advertised.ContainsKey).ToArray();
@@ -182,7 +198,14 @@ public sealed class MaskServer
             }
         }
 
-        _shared.Add(message.ClientId, message);
+        lock (_gate)
+        {
+            ExpectStage(MaskServerStage.Sharing);
+            if (!_shared.TryAdd(message.ClientId, message))
+            {
+                throw new ProtocolViolationException($"Client {message.ClientId} already shared keys.");
+            }
+        }
     }
 
     /// <summary>
@@ -190,6 +213,14 @@ public sealed class MaskServer
     /// </summary>
     /// <exception cref="RoundAbortedException">Too few clients shared keys.</exception>
     public IReadOnlyList<ForwardedShares> CloseSharing()
+    {
+        lock (_gate)
+        {
+            return CloseSharingLocked();
+        }
+    }
+
+    private ForwardedShares[] CloseSharingLocked()
     {
         ExpectStage(MaskServerStage.Sharing);
         RequireAtLeast(_shared.Count, "shared keys");
@@ -205,7 +236,7 @@ public sealed class MaskServer
             }
         }
 
-        Stage = MaskServerStage.Masking;
+        _stage = MaskServerStage.Masking;
         return inbox
             .Select(kv => new ForwardedShares(_setup.Round, _sessionId, kv.Key, kv.Value))
             .ToArray();
@@ -216,17 +247,12 @@ public sealed class MaskServer
     public void ReceiveMaskedInput(MaskedInput message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ExpectStage(MaskServerStage.Masking);
         ExpectRound(message.Round);
+        EnterStage(MaskServerStage.Masking);
         ExpectSession(message.SessionId);
         if (!_shared.ContainsKey(message.ClientId))
         {
             throw new ProtocolViolationException($"Client {message.ClientId} did not share keys in this round.");
-        }
-
-        if (_masked.Contains(message.ClientId))
-        {
-            throw new ProtocolViolationException($"Client {message.ClientId} already sent its masked input.");
         }
 
         int expectedLength = PackedVector.ByteLength(_setup.Dimension, _setup.Bits);
@@ -236,17 +262,22 @@ public sealed class MaskServer
                 $"The masked input of client {message.ClientId} must be {expectedLength} bytes.");
         }
 
-        try
+        if (!PackedVector.IsWellFormed(message.PackedVector, _setup.Dimension, _setup.Bits))
         {
-            PackedVector.AddTo(message.PackedVector, _sum, _setup.Bits);
-        }
-        catch (FormatException e)
-        {
-            // AddTo checks the padding before it adds anything, so the sum is untouched.
-            throw new ProtocolViolationException($"The masked input of client {message.ClientId} is malformed.", e);
+            throw new ProtocolViolationException(
+                $"The padding of the masked input of client {message.ClientId} is not zero.");
         }
 
-        _masked.Add(message.ClientId);
+        lock (_gate)
+        {
+            ExpectStage(MaskServerStage.Masking);
+            if (!_masked.Add(message.ClientId))
+            {
+                throw new ProtocolViolationException($"Client {message.ClientId} already sent its masked input.");
+            }
+
+            PackedVector.AddTo(message.PackedVector, _sum, _setup.Bits);
+        }
     }
 
     /// <summary>Ends stage 3 and returns the survivor set for every survivor to sign.</summary>
@@ -255,12 +286,15 @@ public sealed class MaskServer
     /// </exception>
     public ConsistencyCheckRequest CloseMasking()
     {
-        ExpectStage(MaskServerStage.Masking);
-        RequireAtLeast(_masked.Count, "sent masked inputs");
-        _survivors = [.. _masked];
-        RequireHolders(_survivors, "survived");
-        Stage = MaskServerStage.ConsistencyCheck;
-        return new ConsistencyCheckRequest(_setup.Round, _sessionId, _survivors);
+        lock (_gate)
+        {
+            ExpectStage(MaskServerStage.Masking);
+            RequireAtLeast(_masked.Count, "sent masked inputs");
+            _survivors = [.. _masked];
+            RequireHolders(_survivors, "survived");
+            _stage = MaskServerStage.ConsistencyCheck;
+            return new ConsistencyCheckRequest(_setup.Round, _sessionId, _survivors);
+        }
     }
 
     /// <summary>Stage 4: accepts one survivor's signature on the survivor set.</summary>
@@ -268,26 +302,29 @@ public sealed class MaskServer
     public void ReceiveConsistencySignature(ConsistencySignature message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ExpectStage(MaskServerStage.ConsistencyCheck);
         ExpectRound(message.Round);
+        EnterStage(MaskServerStage.ConsistencyCheck);
         ExpectSession(message.SessionId);
-        if (Array.BinarySearch(_survivors, message.ClientId) < 0)
+        if (!IsSurvivor(message.ClientId))
         {
             throw new ProtocolViolationException($"Client {message.ClientId} is not a survivor.");
-        }
-
-        if (_signed.ContainsKey(message.ClientId))
-        {
-            throw new ProtocolViolationException($"Client {message.ClientId} already signed the survivor set.");
         }
 
         var transcript = MaskTranscripts.Survivors(_sessionId, _setup.Round, _survivors);
         if (!_directory[message.ClientId].Verify(transcript.Encoded, message.Signature))
         {
-            throw new ProtocolViolationException($"The signature of client {message.ClientId} on the survivor set is invalid.");
+            throw new ProtocolViolationException(
+                $"The signature of client {message.ClientId} on the survivor set is invalid.");
         }
 
-        _signed.Add(message.ClientId, message);
+        lock (_gate)
+        {
+            ExpectStage(MaskServerStage.ConsistencyCheck);
+            if (!_signed.TryAdd(message.ClientId, message))
+            {
+                throw new ProtocolViolationException($"Client {message.ClientId} already signed the survivor set.");
+            }
+        }
     }
 
     /// <summary>Ends stage 4 and returns the unmask request for every client that signed.</summary>
@@ -296,11 +333,14 @@ public sealed class MaskServer
     /// </exception>
     public UnmaskRequest CloseConsistencyCheck()
     {
-        ExpectStage(MaskServerStage.ConsistencyCheck);
-        RequireAtLeast(_signed.Count, "signed the survivor set");
-        RequireHolders(_signed.Keys.ToArray(), "signed the survivor set");
-        Stage = MaskServerStage.Unmasking;
-        return new UnmaskRequest(_setup.Round, _sessionId, _survivors, _signed.Values.ToArray());
+        lock (_gate)
+        {
+            ExpectStage(MaskServerStage.ConsistencyCheck);
+            RequireAtLeast(_signed.Count, "signed the survivor set");
+            RequireHolders(_signed.Keys.ToArray(), "signed the survivor set");
+            _stage = MaskServerStage.Unmasking;
+            return new UnmaskRequest(_setup.Round, _sessionId, _survivors, _signed.Values.ToArray());
+        }
     }
 
     /// <summary>Stage 5: accepts one client's revealed shares.</summary>
@@ -310,30 +350,28 @@ public sealed class MaskServer
     public void ReceiveUnmaskResponse(UnmaskResponse message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ExpectStage(MaskServerStage.Unmasking);
         ExpectRound(message.Round);
+        EnterStage(MaskServerStage.Unmasking);
         ExpectSession(message.SessionId);
         if (!_signed.ContainsKey(message.ClientId))
         {
             throw new ProtocolViolationException($"Client {message.ClientId} was not asked to unmask.");
         }
 
-        if (_unmasked.ContainsKey(message.ClientId))
-        {
-            throw new ProtocolViolationException($"Client {message.ClientId} already revealed its shares.");
-        }
-
         var owners = new HashSet<uint>();
         foreach (var share in message.Shares ?? [])
         {
-            if (share is null || !_shared.ContainsKey(share.Owner) || !_graph.AreNeighbours(message.ClientId, share.Owner)
-                || !owners.Add(share.Owner) || share.Share is not { Length: ShamirShare.EncodedSize })
+            if (share is null
+                || !_shared.ContainsKey(share.Owner)
+                || !_graph.AreNeighbours(message.ClientId, share.Owner)
+                || !owners.Add(share.Owner)
+                || share.Share is not { Length: ShamirShare.EncodedSize })
             {
                 throw new ProtocolViolationException(
                     $"Client {message.ClientId} revealed an unexpected share of client {share?.Owner}.");
             }
 
-            var expectedKind = Array.BinarySearch(_survivors, share.Owner) >= 0 ? ShareKind.SelfMaskSeed : ShareKind.MaskKey;
+            var expectedKind = IsSurvivor(share.Owner) ? ShareKind.SelfMaskSeed : ShareKind.MaskKey;
             if (share.Kind != expectedKind)
             {
                 throw new ProtocolViolationException(
@@ -342,7 +380,14 @@ public sealed class MaskServer
             }
         }
 
-        _unmasked.Add(message.ClientId, message);
+        lock (_gate)
+        {
+            ExpectStage(MaskServerStage.Unmasking);
+            if (!_unmasked.TryAdd(message.ClientId, message))
+            {
+                throw new ProtocolViolationException($"Client {message.ClientId} already revealed its shares.");
+            }
+        }
     }
 
     /// <summary>
@@ -354,37 +399,66 @@ public sealed class MaskServer
     /// </exception>
     public MaskRoundResult Finish()
     {
-        ExpectStage(MaskServerStage.Unmasking);
-        var dropped = _shared.Keys.Where(id => Array.BinarySearch(_survivors, id) < 0).ToArray();
-        var revealed = IndexRevealedShares();
+        lock (_gate)
+        {
+            return FinishLocked();
+        }
+    }
 
-        // One job per secret to rebuild: survivors' seeds first, then dropped clients' keys.
-        // Each job yields the masks it removes; rebuilding and key agreement run in parallel.
-        var masks = new List<(MaskPrg Prg, bool Add)>[_survivors.Length + dropped.Length];
+    private MaskRoundResult FinishLocked()
+    {
+        ExpectStage(MaskServerStage.Unmasking);
+        var dropped = _shared.Keys.Where(id => !IsSurvivor(id)).ToArray();
+        var revealed = IndexRevealedShares();
+        var selfMasks = new MaskPrg[_survivors.Length];
+        var maskKeys = new X25519PrivateKey[dropped.Length];
+        var pairs = dropped
+            .SelectMany((u, i) => _graph.NeighboursOf(u).Where(IsSurvivor).Select(v => (i, v)))
+            .ToArray();
+        var pairMasks = new MaskPrg[pairs.Length];
         try
         {
-            Parallel.For(0, masks.Length, job =>
+            // Each secret is rebuilt on its own, then each (dropped, survivor) pair agrees its
+            // seed on its own: the work is spread evenly over the cores.
+            Parallel.For(0, selfMasks.Length + maskKeys.Length, job =>
             {
-                masks[job] = job < _survivors.Length
-                    ? [(RebuildSelfMask(_survivors[job], revealed), false)]
-                    : PairwiseMasksOf(dropped[job - _survivors.Length], revealed);
+                if (job < selfMasks.Length)
+                {
+                    selfMasks[job] = RebuildSelfMask(_survivors[job], revealed);
+                }
+                else
+                {
+                    maskKeys[job - selfMasks.Length] = RebuildMaskKey(dropped[job - selfMasks.Length], revealed);
+                }
             });
-            StripMasks(masks.SelectMany(m => m).ToArray());
+            Parallel.For(0, pairs.Length, p =>
+            {
+                var (i, survivor) = pairs[p];
+                pairMasks[p] = PairwiseMask.CreatePrg(
+                    maskKeys[i], dropped[i], _advertised[survivor].MaskPublicKey, survivor, _sessionId);
+            });
+
+            // A survivor added a pairwise mask if its id was the smaller one; undo what it did.
+            var masks = selfMasks.Select(prg => (prg, false))
+                .Concat(pairMasks.Select((prg, p) => (prg, pairs[p].v > dropped[pairs[p].i])))
+                .ToArray();
+            StripMasks(masks);
         }
-        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is RoundAbortedException) is { } abort)
+        catch (AggregateException e)
+            when (e.InnerExceptions.OfType<RoundAbortedException>().FirstOrDefault() is { } abort)
         {
-            Stage = MaskServerStage.Aborted;
-            throw (RoundAbortedException)abort;
+            _stage = MaskServerStage.Aborted;
+            throw abort;
         }
         finally
         {
-            foreach (var (prg, _) in masks.Where(m => m is not null).SelectMany(m => m))
+            foreach (var disposable in selfMasks.Concat(pairMasks).Concat<IDisposable?>(maskKeys))
             {
-                prg.Dispose();
+                disposable?.Dispose();
             }
         }
 
-        Stage = MaskServerStage.Finished;
+        _stage = MaskServerStage.Finished;
         return new MaskRoundResult(_sum, _survivors, dropped);
     }
 
@@ -421,47 +495,24 @@ public sealed class MaskServer
         }
     }
 
-    // The survivors that shared with a dropped client added or subtracted PRG(s_uv); rebuilding
-    // the dropped client's mask key gives the server those seeds, and it removes each mask.
-    private List<(MaskPrg Prg, bool Add)> PairwiseMasksOf(
+    // The survivors that shared with a dropped client added or subtracted PRG(s_uv); the
+    // dropped client's rebuilt mask key gives the server those seeds, so it can remove them.
+    private X25519PrivateKey RebuildMaskKey(
         uint droppedClient, Dictionary<uint, List<(uint Holder, RevealedShare Share)>> revealed)
     {
         Span<byte> keyBytes = stackalloc byte[X25519PrivateKey.KeySize];
-        var masks = new List<(MaskPrg Prg, bool Add)>();
         try
         {
             Reconstruct(droppedClient, ShareKind.MaskKey, revealed, keyBytes);
-            using var maskKey = X25519PrivateKey.Import(keyBytes);
+            var maskKey = X25519PrivateKey.Import(keyBytes);
             if (!CryptographicOperations.FixedTimeEquals(maskKey.PublicKey, _advertised[droppedClient].MaskPublicKey))
             {
+                maskKey.Dispose();
                 throw new RoundAbortedException(
                     $"The mask key rebuilt for client {droppedClient} does not match the key it advertised.");
             }
 
-            foreach (uint survivor in _graph.NeighboursOf(droppedClient))
-            {
-                if (Array.BinarySearch(_survivors, survivor) < 0)
-                {
-                    continue;
-                }
-
-                var prg = PairwiseMask.CreatePrg(
-                    maskKey, droppedClient, _advertised[survivor].MaskPublicKey, survivor, _sessionId);
-
-                // The survivor added the mask if its id is the smaller one; undo what it did.
-                masks.Add((prg, survivor > droppedClient));
-            }
-
-            return masks;
-        }
-        catch
-        {
-            foreach (var (prg, _) in masks)
-            {
-                prg.Dispose();
-            }
-
-            throw;
+            return maskKey;
         }
         finally
         {
@@ -495,7 +546,8 @@ public sealed class MaskServer
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {
-            throw new RoundAbortedException($"The revealed shares of the {kind} of client {owner} are inconsistent.", e);
+            throw new RoundAbortedException(
+                $"The revealed shares of the {kind} of client {owner} are inconsistent.", e);
         }
         finally
         {
@@ -534,10 +586,11 @@ public sealed class MaskServer
         // held by neighbours that are still live.
         foreach (uint owner in _shared.Keys)
         {
-            int live = _graph.NeighboursOf(owner).Count(v => _shared.ContainsKey(v) && Array.BinarySearch(liveHolders, v) >= 0);
+            int live = _graph.NeighboursOf(owner)
+                .Count(v => _shared.ContainsKey(v) && Array.BinarySearch(liveHolders, v) >= 0);
             if (live < _setup.Threshold)
             {
-                Stage = MaskServerStage.Aborted;
+                _stage = MaskServerStage.Aborted;
                 throw new RoundAbortedException(
                     $"Client {owner} has only {live} neighbours that {what}, below the threshold {_setup.Threshold}: " +
                     "its secret cannot be rebuilt.");
@@ -549,16 +602,28 @@ public sealed class MaskServer
     {
         if (count < _setup.Threshold)
         {
-            Stage = MaskServerStage.Aborted;
+            _stage = MaskServerStage.Aborted;
             throw new RoundAbortedException($"Only {count} clients {what}, below the threshold {_setup.Threshold}.");
         }
     }
 
+    private bool IsSurvivor(uint client) => Array.BinarySearch(_survivors, client) >= 0;
+
     private void ExpectStage(MaskServerStage expected)
     {
-        if (Stage != expected)
+        if (_stage != expected)
         {
-            throw new ProtocolViolationException($"The round is at stage {Stage}, not {expected}.");
+            throw new ProtocolViolationException($"The round is at stage {_stage}, not {expected}.");
+        }
+    }
+
+    // Checks the stage under the lock; what earlier stages wrote is frozen from then on and
+    // may be read without it.
+    private void EnterStage(MaskServerStage expected)
+    {
+        lock (_gate)
+        {
+            ExpectStage(expected);
         }
     }
 

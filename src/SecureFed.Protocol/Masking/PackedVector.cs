@@ -34,7 +34,8 @@ public static class PackedVector
             var words = MemoryMarshal.Cast<byte, uint>(packed.AsSpan());
             for (int i = 0; i < values.Length; i++)
             {
-                words[i] = BitConverter.IsLittleEndian ? (uint)values[i] : BinaryPrimitives.ReverseEndianness((uint)values[i]);
+                uint word = (uint)values[i];
+                words[i] = BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
             }
 
             return packed;
@@ -93,21 +94,30 @@ public static class PackedVector
         return values;
     }
 
-    private static void Validate(ReadOnlySpan<byte> packed, int dimension, int bits)
+    /// <summary>
+    /// Whether <paramref name="packed"/> has the length of <paramref name="dimension"/>
+    /// values of <paramref name="bits"/> bits and zero padding.
+    /// </summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> packed, int dimension, int bits)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 64);
-        int expected = ByteLength(dimension, bits);
-        if (packed.Length != expected)
+        if (packed.Length != ByteLength(dimension, bits))
         {
-            throw new FormatException(
-                $"A packed vector of {dimension} {bits}-bit values is {expected} bytes, not {packed.Length}.");
+            return false;
         }
 
         int usedBits = (int)(((long)dimension * bits) % 8);
-        if (usedBits != 0 && (packed[^1] >> usedBits) != 0)
+        return usedBits == 0 || (packed[^1] >> usedBits) == 0;
+    }
+
+    private static void Validate(ReadOnlySpan<byte> packed, int dimension, int bits)
+    {
+        if (!IsWellFormed(packed, dimension, bits))
         {
-            throw new FormatException("The padding bits of the packed vector are not zero.");
+            throw new FormatException(
+                $"A packed vector of {dimension} {bits}-bit values is {ByteLength(dimension, bits)} bytes " +
+                "with zero padding; this one is not.");
         }
     }
 

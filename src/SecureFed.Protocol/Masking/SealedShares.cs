@@ -86,7 +86,8 @@ internal static class SealedShares
         Span<byte> plaintext = stackalloc byte[PlaintextSize];
         try
         {
-            receiveKey.Open(sealedBox, MaskTranscripts.ShareAssociatedData(sessionId, round, sender, recipient), plaintext);
+            var associatedData = MaskTranscripts.ShareAssociatedData(sessionId, round, sender, recipient);
+            receiveKey.Open(sealedBox, associatedData, plaintext);
 
             if (BinaryPrimitives.ReadUInt32BigEndian(plaintext) != sender
                 || BinaryPrimitives.ReadUInt32BigEndian(plaintext[4..]) != recipient)

@@ -8,12 +8,13 @@ namespace SecureFed.Simulator.SecAgg;
 
 /// <summary>
 /// A mask-mode round between real clients and a real server in one process, driven one stage
-/// at a time. Clients compute in parallel, as they would on their own machines; the server
-/// takes one message at a time, as it arrives. Client and server compute are timed apart.
+/// at a time. In each stage the clients first compute their messages in parallel, as they
+/// would on their own machines; then the server takes the messages on all cores, as it would
+/// take concurrent requests. So client and server compute are timed apart, neither slowed by
+/// the other.
 /// </summary>
 public sealed class InMemoryMaskRound : IDisposable
 {
-    private readonly Lock _serverLock = new();
     private readonly Dictionary<uint, Ed25519PrivateKey> _identities;
     private readonly Dictionary<uint, MaskClient> _clients;
     private readonly Func<uint, ulong[]> _input;
@@ -21,6 +22,7 @@ public sealed class InMemoryMaskRound : IDisposable
     private Dictionary<uint, ForwardedShares> _forwarded = [];
     private ConsistencyCheckRequest? _check;
     private UnmaskRequest? _unmask;
+    private double _lastStageMilliseconds;
 
     /// <summary>
     /// Enrolls <paramref name="parameters"/>.ClientCount clients with ids 1..n and sets up
@@ -51,11 +53,17 @@ public sealed class InMemoryMaskRound : IDisposable
     /// <summary>Total compute time of each client so far, in milliseconds.</summary>
     public ConcurrentDictionary<uint, double> ClientMilliseconds { get; } = new();
 
+    /// <summary>Compute time of each client in each stage, in milliseconds.</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<uint, double>> ClientStageMilliseconds { get; } = new();
+
     /// <summary>Bytes each client has sent so far (see <see cref="WireSizes"/>).</summary>
     public ConcurrentDictionary<uint, long> BytesUp { get; } = new();
 
     /// <summary>Server compute time so far, in milliseconds.</summary>
-    public double ServerMilliseconds { get; private set; }
+    public double ServerMilliseconds => ServerStageMilliseconds.Values.Sum();
+
+    /// <summary>Server compute time of each stage so far, in milliseconds.</summary>
+    public Dictionary<string, double> ServerStageMilliseconds { get; } = [];
 
     /// <summary>The client with id <paramref name="id"/>.</summary>
     public MaskClient Client(uint id) => _clients[id];
@@ -63,27 +71,28 @@ public sealed class InMemoryMaskRound : IDisposable
     /// <summary>Stage 1: <paramref name="senders"/> advertise keys; the server closes the stage.</summary>
     public void Advertise(IEnumerable<uint> senders)
     {
-        Stage(senders, id => _clients[id].Advertise(Setup), Server.ReceiveAdvertisement, WireSizes.Of);
-        _advertised = TimeServer(Server.CloseAdvertising);
+        Stage("advertise", senders, id => _clients[id].Advertise(Setup), Server.ReceiveAdvertisement, WireSizes.Of);
+        _advertised = TimeServer("advertise", Server.CloseAdvertising);
     }
 
     /// <summary>Stage 2: <paramref name="senders"/> share keys; the server closes the stage.</summary>
     public void Share(IEnumerable<uint> senders)
     {
-        Stage(senders, id => _clients[id].ShareKeys(_advertised!), Server.ReceiveShareKeys, WireSizes.Of);
-        _forwarded = TimeServer(Server.CloseSharing).ToDictionary(f => f.Recipient);
+        Stage("share", senders, id => _clients[id].ShareKeys(_advertised!), Server.ReceiveShareKeys, WireSizes.Of);
+        _forwarded = TimeServer("share", Server.CloseSharing).ToDictionary(f => f.Recipient);
     }
 
     /// <summary>Stage 3: <paramref name="senders"/> mask their inputs; the server adds them up.</summary>
     public void Mask(IEnumerable<uint> senders)
     {
         Stage(
+            "mask",
             senders,
             _input,
             (id, input) => _clients[id].MaskInput(_forwarded[id], input),
             Server.ReceiveMaskedInput,
             WireSizes.Of);
-        _check = TimeServer(Server.CloseMasking);
+        _check = TimeServer("mask", Server.CloseMasking);
     }
 
     /// <summary>Only the masking of one client, untimed and not sent: for micro-benchmarks.</summary>
@@ -92,13 +101,21 @@ public sealed class InMemoryMaskRound : IDisposable
     /// <summary>Stage 4: <paramref name="senders"/> sign the survivor set.</summary>
     public void SignSurvivors(IEnumerable<uint> senders)
     {
-        Stage(senders, id => _clients[id].SignSurvivors(_check!), Server.ReceiveConsistencySignature, WireSizes.Of);
-        _unmask = TimeServer(Server.CloseConsistencyCheck);
+        Stage(
+            "consistency",
+            senders,
+            id => _clients[id].SignSurvivors(_check!),
+            Server.ReceiveConsistencySignature,
+            WireSizes.Of);
+        _unmask = TimeServer("consistency", Server.CloseConsistencyCheck);
     }
 
     /// <summary>Stage 5: <paramref name="senders"/> reveal their shares.</summary>
-    public void Unmask(IEnumerable<uint> senders) =>
-        Stage(senders, id => _clients[id].Unmask(_unmask!), Server.ReceiveUnmaskResponse, WireSizes.Of);
+    public void Unmask(IEnumerable<uint> senders)
+    {
+        Stage("unmask", senders, id => _clients[id].Unmask(_unmask!), Server.ReceiveUnmaskResponse, WireSizes.Of);
+        AddServerTime("unmask", _lastStageMilliseconds);
+    }
 
     /// <summary>The server rebuilds the secrets and unmasks the sum.</summary>
     /// <returns>The result and the server's time for this step, in milliseconds.</returns>
@@ -107,7 +124,7 @@ public sealed class InMemoryMaskRound : IDisposable
         var stopwatch = Stopwatch.StartNew();
         var result = Server.Finish();
         double elapsed = stopwatch.Elapsed.TotalMilliseconds;
-        ServerMilliseconds += elapsed;
+        AddServerTime("finish", elapsed);
         return (result, elapsed);
     }
 
@@ -126,40 +143,50 @@ public sealed class InMemoryMaskRound : IDisposable
     }
 
     private void Stage<TMessage>(
-        IEnumerable<uint> senders, Func<uint, TMessage> compute, Action<TMessage> receive, Func<TMessage, long> size) =>
-        Stage<object?, TMessage>(senders, _ => null, (id, _) => compute(id), receive, size);
+        string stage,
+        IEnumerable<uint> senders,
+        Func<uint, TMessage> compute,
+        Action<TMessage> receive,
+        Func<TMessage, long> size) =>
+        Stage<object?, TMessage>(stage, senders, _ => null, (id, _) => compute(id), receive, size);
 
     // The simulated data is made before the clock starts: it is not the client's work.
     private void Stage<TInput, TMessage>(
+        string stage,
         IEnumerable<uint> senders,
         Func<uint, TInput> prepare,
         Func<uint, TInput, TMessage> compute,
         Action<TMessage> receive,
         Func<TMessage, long> size)
     {
-        Parallel.ForEach(senders, id =>
+        var stageMilliseconds = ClientStageMilliseconds.GetOrAdd(stage, _ => new());
+        var ids = senders.ToArray();
+        var messages = new TMessage[ids.Length];
+        Parallel.For(0, ids.Length, i =>
         {
-            var input = prepare(id);
+            var input = prepare(ids[i]);
             var stopwatch = Stopwatch.StartNew();
-            var message = compute(id, input);
+            messages[i] = compute(ids[i], input);
             double elapsed = stopwatch.Elapsed.TotalMilliseconds;
-            ClientMilliseconds.AddOrUpdate(id, elapsed, (_, total) => total + elapsed);
-            long bytes = size(message);
-            BytesUp.AddOrUpdate(id, bytes, (_, total) => total + bytes);
-            lock (_serverLock)
-            {
-                var serverWatch = Stopwatch.StartNew();
-                receive(message);
-                ServerMilliseconds += serverWatch.Elapsed.TotalMilliseconds;
-            }
+            ClientMilliseconds.AddOrUpdate(ids[i], elapsed, (_, total) => total + elapsed);
+            stageMilliseconds[ids[i]] = elapsed;
+            BytesUp.AddOrUpdate(ids[i], size(messages[i]), (_, total) => total + size(messages[i]));
         });
+
+        var serverWatch = Stopwatch.StartNew();
+        Parallel.ForEach(messages, receive);
+        _lastStageMilliseconds = serverWatch.Elapsed.TotalMilliseconds;
     }
 
-    private T TimeServer<T>(Func<T> close)
+    // A stage's server time is handling its messages plus closing it.
+    private T TimeServer<T>(string stage, Func<T> close)
     {
         var stopwatch = Stopwatch.StartNew();
         var value = close();
-        ServerMilliseconds += stopwatch.Elapsed.TotalMilliseconds;
+        AddServerTime(stage, _lastStageMilliseconds + stopwatch.Elapsed.TotalMilliseconds);
         return value;
     }
+
+    private void AddServerTime(string stage, double milliseconds) =>
+        ServerStageMilliseconds[stage] = ServerStageMilliseconds.GetValueOrDefault(stage) + milliseconds;
 }

@@ -38,11 +38,20 @@ public sealed record SecAggRoundReport
     /// <summary>Median compute time of one client over all its stages, in milliseconds.</summary>
     public required double ClientMs { get; init; }
 
+    /// <summary>Median compute time of one client in each stage, in milliseconds.</summary>
+    public required IReadOnlyDictionary<string, double> ClientStageMs { get; init; }
+
     /// <summary>Largest compute time of one client, in milliseconds.</summary>
     public required double ClientMaxMs { get; init; }
 
-    /// <summary>Server compute time over all stages, in milliseconds.</summary>
+    /// <summary>
+    /// Server compute time over all stages, in milliseconds: the wall time it takes to handle
+    /// each stage's messages on all cores, plus the final unmasking.
+    /// </summary>
     public required double ServerMs { get; init; }
+
+    /// <summary>Server compute time of each stage, in milliseconds.</summary>
+    public required IReadOnlyDictionary<string, double> ServerStageMs { get; init; }
 
     /// <summary>Server time of the final unmasking (rebuilding secrets, removing masks).</summary>
     public required double ServerUnmaskMs { get; init; }

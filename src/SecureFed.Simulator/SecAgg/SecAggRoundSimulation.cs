@@ -13,10 +13,20 @@ namespace SecureFed.Simulator.SecAgg;
 public static class SecAggRoundSimulation
 {
     /// <summary>Runs the round and reports its figures.</summary>
+    /// <param name="options">The round to simulate.</param>
+    /// <param name="warmUp">
+    /// Run a small round first, so that the figures are those of a process that has been up
+    /// for a while (code compiled, caches filled), as the appliance is.
+    /// </param>
     /// <exception cref="InvalidOperationException">No SecAgg+ parameters fit the options.</exception>
-    public static SecAggRoundReport Run(SecAggRoundOptions options)
+    public static SecAggRoundReport Run(SecAggRoundOptions options, bool warmUp = false)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (warmUp)
+        {
+            Run(options with { Clients = 12, Dimension = 4096, DropoutRate = 0.1 });
+        }
+
         var wall = Stopwatch.StartNew();
         var parameters = SecAggParameterFinder.Find(options.Clients, options.DropoutRate, options.CorruptRate);
         using var round = new InMemoryMaskRound(parameters, options.Dimension, options.Bits, id => Input(options, id));
@@ -61,11 +71,16 @@ public static class SecAggRoundSimulation
             Exact = exact,
             Aborted = aborted,
             ClientMs = Round(Median(clientTimes)),
+            ClientStageMs = round.ClientStageMilliseconds.ToDictionary(
+                kv => kv.Key, kv => Round(Median(kv.Value.Values.Order().ToArray()))),
             ClientMaxMs = Round(clientTimes.Length == 0 ? 0 : clientTimes[^1]),
             ServerMs = Round(round.ServerMilliseconds),
+            ServerStageMs = round.ServerStageMilliseconds.ToDictionary(kv => kv.Key, kv => Round(kv.Value)),
             ServerUnmaskMs = Round(unmaskMs),
             WallMs = Round(wall.Elapsed.TotalMilliseconds),
-            BytesUpPerClient = survivors.Count == 0 ? 0 : (long)survivors.Average(id => round.BytesUp.GetValueOrDefault(id)),
+            BytesUpPerClient = survivors.Count == 0
+                ? 0
+                : (long)survivors.Average(id => round.BytesUp.GetValueOrDefault(id)),
             PrgGbps = Math.Round(PrgThroughput.MeasureGbps(), 2),
             PrgHardware = MaskPrg.IsHardwareAccelerated,
         };

@@ -15,7 +15,8 @@ public class HkdfSha256Tests
         HkdfSha256.DeriveKey(ikm, salt, info, okm);
 
         Assert.Equal(
-            Convert.FromHexString("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"),
+            Convert.FromHexString(
+                "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"),
             okm);
     }
 

@@ -26,7 +26,10 @@ public class MaskClientRefusalTests
         Assert.Contains(first.Shares, s => s.Owner == survivor && s.Kind == ShareKind.SelfMaskSeed);
 
         // Now the server claims that client dropped, which would release its mask key too.
-        var second = round.UnmaskRequest! with { Survivors = round.UnmaskRequest!.Survivors.Where(v => v != survivor).ToArray() };
+        var second = round.UnmaskRequest! with
+        {
+            Survivors = round.UnmaskRequest!.Survivors.Where(v => v != survivor).ToArray(),
+        };
 
         var refusal = Assert.Throws<ProtocolViolationException>(() => client.Unmask(second));
         Assert.Contains("will not reveal", refusal.Message);
@@ -40,7 +43,10 @@ public class MaskClientRefusalTests
         var live = round.Live([round.Ids[5]]);
         round.ConsistencyStage(live);
         var client = round.Clients[live[0]];
-        var other = round.UnmaskRequest! with { Survivors = round.UnmaskRequest!.Survivors.Where(v => v != live[2]).ToArray() };
+        var other = round.UnmaskRequest! with
+        {
+            Survivors = round.UnmaskRequest!.Survivors.Where(v => v != live[2]).ToArray(),
+        };
 
         Assert.Throws<ProtocolViolationException>(() => client.Unmask(other));
         Assert.Equal(MaskClientStage.SignedSurvivors, client.Stage);
@@ -141,9 +147,13 @@ public class MaskClientRefusalTests
         var forwarded = round.Forwarded[self];
         var box = (byte[])forwarded.Shares[0].Ciphertext.Clone();
         box[20] ^= 1;
-        var tampered = forwarded with { Shares = [forwarded.Shares[0] with { Ciphertext = box }, .. forwarded.Shares.Skip(1)] };
+        var tampered = forwarded with
+        {
+            Shares = [forwarded.Shares[0] with { Ciphertext = box }, .. forwarded.Shares.Skip(1)],
+        };
 
-        var refusal = Assert.Throws<ProtocolViolationException>(() => round.Clients[self].MaskInput(tampered, round.Inputs[self]));
+        var refusal = Assert.Throws<ProtocolViolationException>(
+            () => round.Clients[self].MaskInput(tampered, round.Inputs[self]));
         Assert.Contains("does not open", refusal.Message);
         Assert.Equal(MaskClientStage.SharedKeys, round.Clients[self].Stage);
         Assert.NotNull(round.Clients[self].MaskInput(forwarded, round.Inputs[self]));
@@ -159,7 +169,12 @@ public class MaskClientRefusalTests
         var forwarded = round.Forwarded[self];
         var swapped = forwarded with
         {
-            Shares = [forwarded.Shares[0] with { Sender = forwarded.Shares[1].Sender }, forwarded.Shares[1], .. forwarded.Shares.Skip(2)],
+            Shares =
+            [
+                forwarded.Shares[0] with { Sender = forwarded.Shares[1].Sender },
+                forwarded.Shares[1],
+                .. forwarded.Shares.Skip(2),
+            ],
         };
 
         Assert.Throws<ProtocolViolationException>(() => round.Clients[self].MaskInput(swapped, round.Inputs[self]));

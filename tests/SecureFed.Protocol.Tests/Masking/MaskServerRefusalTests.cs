@@ -32,7 +32,8 @@ public class MaskServerRefusalTests
         using var round = new RoundHarness(5, 8, 16, 4, 3);
         var advert = round.Clients[round.Ids[0]].Advertise(round.Setup);
 
-        Assert.Throws<ProtocolViolationException>(() => round.Server.ReceiveAdvertisement(advert with { ClientId = 999 }));
+        Assert.Throws<ProtocolViolationException>(
+            () => round.Server.ReceiveAdvertisement(advert with { ClientId = 999 }));
         Assert.Throws<ProtocolViolationException>(() => round.Server.ReceiveAdvertisement(advert with { Round = 6 }));
     }
 
@@ -42,7 +43,8 @@ public class MaskServerRefusalTests
         using var round = new RoundHarness(5, 9, 12, 4, 3);
         round.AdvertiseStage(round.Ids);
         round.ShareStage(round.Ids);
-        var inputs = round.Ids.ToDictionary(id => id, id => round.Clients[id].MaskInput(round.Forwarded[id], round.Inputs[id]));
+        var inputs = round.Ids.ToDictionary(
+            id => id, id => round.Clients[id].MaskInput(round.Forwarded[id], round.Inputs[id]));
         var first = inputs[round.Ids[0]];
         round.Server.ReceiveMaskedInput(first);
 
@@ -74,7 +76,10 @@ public class MaskServerRefusalTests
         uint sender = round.Ids[0];
         var message = round.Clients[sender].ShareKeys(round.Advertised!);
         uint stranger = round.Ids.First(v => v != sender && !round.Server.Graph.AreNeighbours(sender, v));
-        var misdirected = message with { Shares = [message.Shares[0] with { Recipient = stranger }, .. message.Shares.Skip(1)] };
+        var misdirected = message with
+        {
+            Shares = [message.Shares[0] with { Recipient = stranger }, .. message.Shares.Skip(1)],
+        };
 
         Assert.Throws<ProtocolViolationException>(() => round.Server.ReceiveShareKeys(misdirected));
         round.Server.ReceiveShareKeys(message);
