@@ -16,6 +16,7 @@
 // message (ProtocolViolationException) leaves the client as it was. A round that cannot go
 // on (RoundAbortedException) clears every secret the client holds.
 
+using System.Buffers;
 using System.Security.Cryptography;
 using SecureFed.Crypto.Aead;
 using SecureFed.Crypto.KeyAgreement;
@@ -176,11 +177,21 @@ public sealed class MaskClient : IDisposable
             _heldShares[owner] = shares;
         }
 
-        var masked = new ulong[setup.Dimension];
-        input.CopyTo(masked);
-        ApplyMasks(masked, setup.Bits);
-        var packed = PackedVector.Pack(masked, setup.Bits);
-        Array.Clear(masked);
+        // The partly masked vector still reveals the input: it is cleared before it goes back.
+        var buffer = ArrayPool<ulong>.Shared.Rent(setup.Dimension);
+        byte[] packed;
+        try
+        {
+            var masked = buffer.AsSpan(0, setup.Dimension);
+            input.CopyTo(masked);
+            ApplyMasks(masked, setup.Bits);
+            packed = PackedVector.Pack(masked, setup.Bits);
+        }
+        finally
+        {
+            Array.Clear(buffer);
+            ArrayPool<ulong>.Shared.Return(buffer);
+        }
 
         // The secrets of stages 1-3 have been shared and used: nothing here needs them again.
         DisposeEphemeralSecrets();
@@ -228,12 +239,12 @@ public sealed class MaskClient : IDisposable
     public UnmaskResponse Unmask(UnmaskRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Stage == MaskClientStage.Unmasked)
+        bool repeated = Stage == MaskClientStage.Unmasked;
+        if (!repeated)
         {
-            return RepeatResponse(request);
+            ExpectStage(MaskClientStage.SignedSurvivors);
         }
 
-        ExpectStage(MaskClientStage.SignedSurvivors);
         var setup = _setup!;
         ExpectRound(request.Round);
         ExpectSession(request.SessionId);
@@ -243,6 +254,12 @@ public sealed class MaskClient : IDisposable
         {
             throw new ProtocolViolationException(
                 $"Client {_id} was asked to unmask a survivor set other than the one it signed.");
+        }
+
+        // A lost response may be asked for again; the answer cannot change.
+        if (repeated)
+        {
+            return _response!;
         }
 
         int validSignatures = CountNeighbourSignatures(request.Signatures, survivors);
@@ -491,7 +508,7 @@ public sealed class MaskClient : IDisposable
         }
     }
 
-    private void ApplyMasks(ulong[] vector, int bits)
+    private void ApplyMasks(Span<ulong> vector, int bits)
     {
         using (var selfMask = new MaskPrg(_selfMaskSeed))
         {
@@ -598,21 +615,6 @@ public sealed class MaskClient : IDisposable
         }
 
         return counted.Count;
-    }
-
-    private UnmaskResponse RepeatResponse(UnmaskRequest request)
-    {
-        ExpectRound(request.Round);
-        ExpectSession(request.SessionId);
-        var survivors = CheckSurvivorSet(request.Survivors);
-        CheckNoDoubleReveal(survivors);
-        if (!survivors.AsSpan().SequenceEqual(_signedSurvivors))
-        {
-            throw new ProtocolViolationException(
-                $"Client {_id} was asked to unmask a survivor set other than the one it signed.");
-        }
-
-        return _response!;
     }
 
     private static void CheckInput(ReadOnlySpan<ulong> input, MaskRoundSetup setup)
