@@ -11,21 +11,37 @@ using SecureFed.Crypto.Prg;
 namespace SecureFed.Protocol.Masking;
 
 /// <summary>The neighbourhoods of one SecAgg+ round.</summary>
+/// <remarks>
+/// Only the shuffled order is stored: whether two clients are neighbours is a distance on
+/// the cycle, and a client's neighbour list is made when first asked for. A client needs
+/// just its own, so it never pays for the whole graph.
+/// </remarks>
 public sealed class HararyGraph
 {
     /// <summary>Size of the seed that fixes the shuffled order.</summary>
     public const int SeedSize = MaskPrg.SeedSize;
 
-    private readonly Dictionary<uint, uint[]> _neighbours;
+    private readonly uint[] _order;
+    private readonly Dictionary<uint, int> _position;
+    private readonly uint[]?[] _neighbours;
 
-    private HararyGraph(Dictionary<uint, uint[]> neighbours, int degree)
+    private HararyGraph(uint[] order, int degree)
     {
-        _neighbours = neighbours;
+        _order = order;
+        _position = new Dictionary<uint, int>(order.Length);
+        for (int p = 0; p < order.Length; p++)
+        {
+            _position[order[p]] = p;
+        }
+
+        _neighbours = new uint[order.Length][];
         Degree = degree;
     }
 
     /// <summary>Number of neighbours of every client.</summary>
     public int Degree { get; }
+
+    private bool IsComplete => Degree == _order.Length - 1;
 
     /// <summary>
     /// Builds the graph over <paramref name="participants"/> (distinct ids, in any order).
@@ -54,36 +70,53 @@ public sealed class HararyGraph
             throw new ArgumentException($"The graph seed must be {SeedSize} bytes.", nameof(seed));
         }
 
-        if (participants.Distinct().Count() != n)
-        {
-            throw new ArgumentException("Participant ids must be distinct.", nameof(participants));
-        }
-
         var order = participants.Order().ToArray();
-        Shuffle(order, seed);
-
-        var neighbours = new Dictionary<uint, uint[]>(n);
-        for (int p = 0; p < n; p++)
+        for (int i = 1; i < n; i++)
         {
-            int position = p;
-            neighbours[order[p]] = degree == n - 1
-                ? order.Where((_, q) => q != position).Order().ToArray()
-                : Enumerable.Range(1, degree / 2)
-                    .SelectMany(d => new[] { order[(position + d) % n], order[(position - d + n) % n] })
-                    .Order()
-                    .ToArray();
+            if (order[i] == order[i - 1])
+            {
+                throw new ArgumentException("Participant ids must be distinct.", nameof(participants));
+            }
         }
 
-        return new HararyGraph(neighbours, degree);
+        Shuffle(order, seed);
+        return new HararyGraph(order, degree);
     }
 
     /// <summary>The neighbours of <paramref name="client"/>, in ascending id order.</summary>
     /// <exception cref="KeyNotFoundException">The client is not in the graph.</exception>
-    public IReadOnlyList<uint> NeighboursOf(uint client) => _neighbours[client];
+    public IReadOnlyList<uint> NeighboursOf(uint client)
+    {
+        int p = _position[client];
+
+        // Two threads may build the same list at once; either copy is the same, and
+        // publishing an array reference is atomic.
+        return _neighbours[p] ??= ListNeighbours(p);
+    }
 
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> are neighbours.</summary>
-    public bool AreNeighbours(uint a, uint b) =>
-        _neighbours.TryGetValue(a, out var list) && Array.BinarySearch(list, b) >= 0;
+    public bool AreNeighbours(uint a, uint b)
+    {
+        if (a == b || !_position.TryGetValue(a, out int pa) || !_position.TryGetValue(b, out int pb))
+        {
+            return false;
+        }
+
+        int distance = Math.Abs(pa - pb);
+        return IsComplete || Math.Min(distance, _order.Length - distance) <= Degree / 2;
+    }
+
+    private uint[] ListNeighbours(int p)
+    {
+        int n = _order.Length;
+        var list = IsComplete
+            ? _order.Where((_, q) => q != p).ToArray()
+            : Enumerable.Range(1, Degree / 2)
+                .SelectMany(d => new[] { _order[(p + d) % n], _order[(p - d + n) % n] })
+                .ToArray();
+        Array.Sort(list);
+        return list;
+    }
 
     private static void Shuffle(uint[] order, ReadOnlySpan<byte> seed)
     {

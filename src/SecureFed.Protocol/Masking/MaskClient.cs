@@ -302,60 +302,27 @@ public sealed class MaskClient : IDisposable
 
     private void ValidateSetup(MaskRoundSetup setup)
     {
-        int n = setup.Participants?.Count ?? 0;
-        if (setup.Participants is null || n < 2)
+        string? problem = MaskRoundSetupRules.Check(setup);
+        if (problem is not null)
         {
-            throw new ProtocolViolationException("A round needs at least two participants.");
+            throw new ProtocolViolationException(problem);
         }
 
-        for (int i = 1; i < n; i++)
-        {
-            if (setup.Participants[i] <= setup.Participants[i - 1])
-            {
-                throw new ProtocolViolationException("The participants must be distinct and ascending.");
-            }
-        }
-
-        if (setup.Participants[0] == 0)
-        {
-            throw new ProtocolViolationException("Participant id 0 is reserved.");
-        }
-
-        if (!setup.Participants.Contains(_id))
+        if (Array.BinarySearch(setup.Participants.ToArray(), _id) < 0)
         {
             throw new ProtocolViolationException($"Client {_id} is not a participant of round {setup.Round}.");
         }
 
-        if (setup.RoundNonce is not { Length: 32 } || setup.GraphSeed is not { Length: HararyGraph.SeedSize })
-        {
-            throw new ProtocolViolationException("The round nonce and graph seed must be 32 bytes each.");
-        }
-
-        if (setup.Dimension < 1 || setup.Dimension > _policy.MaxDimension)
+        if (setup.Dimension > _policy.MaxDimension)
         {
             throw new ProtocolViolationException(
-                $"The dimension {setup.Dimension} is outside [1, {_policy.MaxDimension}].");
+                $"The dimension {setup.Dimension} is above this client's limit of {_policy.MaxDimension}.");
         }
 
-        if (setup.Bits < 1 || setup.Bits > 64)
-        {
-            throw new ProtocolViolationException($"The modulus 2^{setup.Bits} is outside 2^1 to 2^64.");
-        }
-
-        bool complete = setup.Degree == n - 1;
-        if (setup.Degree < 1 || setup.Degree > n - 1 || (!complete && setup.Degree % 2 != 0)
-            || (!complete && setup.Degree < _policy.MinDegree))
-        {
-            throw new ProtocolViolationException($"The degree {setup.Degree} is not acceptable for {n} clients.");
-        }
-
-        // A threshold of at most half the neighbours would let a server collect one kind of
-        // share from some neighbours and the other kind from the rest.
-        if (2 * setup.Threshold <= setup.Degree || setup.Threshold > setup.Degree)
+        if (setup.Degree < setup.Participants.Count - 1 && setup.Degree < _policy.MinDegree)
         {
             throw new ProtocolViolationException(
-                $"The threshold {setup.Threshold} must be above half the degree {setup.Degree} " +
-                "and at most the degree.");
+                $"The degree {setup.Degree} is below this client's minimum of {_policy.MinDegree}.");
         }
     }
 

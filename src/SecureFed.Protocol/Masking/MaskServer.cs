@@ -59,6 +59,12 @@ public sealed class MaskServer
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(directory);
+        string? problem = MaskRoundSetupRules.Check(setup);
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(setup));
+        }
+
         if (setup.Participants.Any(p => !directory.ContainsKey(p)))
         {
             throw new ArgumentException("Every participant must be enrolled.", nameof(directory));
@@ -104,7 +110,8 @@ public sealed class MaskServer
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, 64);
         if (participants.Count != parameters.ClientCount)
         {
-            throw new ArgumentException("The parameters were found for another number of clients.", nameof(parameters));
+            throw new ArgumentException(
+                "The parameters were found for another number of clients.", nameof(parameters));
         }
 
         // Limitation: the coordinator draws the graph seed, so a malicious coordinator could
@@ -112,7 +119,7 @@ public sealed class MaskServer
         // a public beacon or a commit-reveal among clients would remove that trust.
         return new MaskRoundSetup(
             round,
-            RandomNumberGenerator.GetBytes(32),
+            RandomNumberGenerator.GetBytes(MaskRoundSetupRules.NonceSize),
             dimension,
             bits,
             parameters.Degree,

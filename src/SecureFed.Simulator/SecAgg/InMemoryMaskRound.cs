@@ -15,6 +15,13 @@ namespace SecureFed.Simulator.SecAgg;
 /// </summary>
 public sealed class InMemoryMaskRound : IDisposable
 {
+    // More threads than cores would stretch each client's wall-clock time by the
+    // oversubscription, and the thread pool adds threads to long-running loops.
+    private static readonly ParallelOptions OneThreadPerCore = new()
+    {
+        MaxDegreeOfParallelism = Environment.ProcessorCount,
+    };
+
     private readonly Dictionary<uint, Ed25519PrivateKey> _identities;
     private readonly Dictionary<uint, MaskClient> _clients;
     private readonly Func<uint, ulong[]> _input;
@@ -162,7 +169,7 @@ public sealed class InMemoryMaskRound : IDisposable
         var stageMilliseconds = ClientStageMilliseconds.GetOrAdd(stage, _ => new());
         var ids = senders.ToArray();
         var messages = new TMessage[ids.Length];
-        Parallel.For(0, ids.Length, i =>
+        Parallel.For(0, ids.Length, OneThreadPerCore, i =>
         {
             var input = prepare(ids[i]);
             var stopwatch = Stopwatch.StartNew();
@@ -174,7 +181,7 @@ public sealed class InMemoryMaskRound : IDisposable
         });
 
         var serverWatch = Stopwatch.StartNew();
-        Parallel.ForEach(messages, receive);
+        Parallel.ForEach(messages, OneThreadPerCore, receive);
         _lastStageMilliseconds = serverWatch.Elapsed.TotalMilliseconds;
     }
 

@@ -59,6 +59,12 @@ public sealed record SecAggRoundReport
     /// <summary>Wall-clock time of the whole simulated round, in milliseconds.</summary>
     public required double WallMs { get; init; }
 
+    /// <summary>
+    /// Time the garbage collector paused the whole process during the round, in milliseconds:
+    /// it lands in client and server figures alike.
+    /// </summary>
+    public required double GcPauseMs { get; init; }
+
     /// <summary>Mean bytes one surviving client sends, in a compact encoding of the messages.</summary>
     public required long BytesUpPerClient { get; init; }
 

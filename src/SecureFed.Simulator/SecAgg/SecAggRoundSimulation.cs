@@ -27,6 +27,7 @@ public static class SecAggRoundSimulation
             Run(options with { Clients = 12, Dimension = 4096, DropoutRate = 0.1 });
         }
 
+        var pausedBefore = GC.GetTotalPauseDuration();
         var wall = Stopwatch.StartNew();
         var parameters = SecAggParameterFinder.Find(options.Clients, options.DropoutRate, options.CorruptRate);
         using var round = new InMemoryMaskRound(parameters, options.Dimension, options.Bits, id => Input(options, id));
@@ -78,6 +79,7 @@ public static class SecAggRoundSimulation
             ServerStageMs = round.ServerStageMilliseconds.ToDictionary(kv => kv.Key, kv => Round(kv.Value)),
             ServerUnmaskMs = Round(unmaskMs),
             WallMs = Round(wall.Elapsed.TotalMilliseconds),
+            GcPauseMs = Round((GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds),
             BytesUpPerClient = survivors.Count == 0
                 ? 0
                 : (long)survivors.Average(id => round.BytesUp.GetValueOrDefault(id)),

@@ -22,6 +22,7 @@ public class HararyGraphTests
             Assert.Equal(degree, neighbours.Count);
             Assert.DoesNotContain(u, neighbours);
             Assert.All(neighbours, v => Assert.True(graph.AreNeighbours(v, u)));
+            Assert.Equal(degree, Ids.Count(v => graph.AreNeighbours(u, v)));
         }
     }
 

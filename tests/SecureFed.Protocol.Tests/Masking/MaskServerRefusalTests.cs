@@ -1,3 +1,4 @@
+using SecureFed.Protocol.Masking;
 using SecureFed.Protocol.Masking.Messages;
 
 namespace SecureFed.Protocol.Tests.Masking;
@@ -115,5 +116,15 @@ public class MaskServerRefusalTests
 
         Assert.Throws<ProtocolViolationException>(() => round.Server.ReceiveConsistencySignature(other));
         round.Server.ReceiveConsistencySignature(signature);
+    }
+
+    [Fact]
+    public void Server_RejectsASetupWithAThresholdAtMostHalfTheDegree()
+    {
+        using var round = new RoundHarness(8, 8, 16, 4, 3);
+        var weak = round.Setup with { Threshold = 2 };
+
+        var e = Assert.Throws<ArgumentException>(() => new MaskServer(weak, round.Directory));
+        Assert.Contains("above half the degree", e.Message);
     }
 }
