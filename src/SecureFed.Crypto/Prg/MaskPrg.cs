@@ -32,8 +32,9 @@ namespace SecureFed.Crypto.Prg;
 /// <remarks>
 /// Masks are taken modulo 2^bits (<see cref="Generate"/>, <see cref="AddTo"/>,
 /// <see cref="SubtractFrom"/>) or modulo any modulus by rejection sampling
-/// (<see cref="GenerateModulo"/>). An instance may be used by one thread at a time.
-/// With AES-NI, eight blocks are encrypted side by side and, given AVX2, masks go from
+/// (<see cref="GenerateModulo"/>). Several threads may generate from one instance at once,
+/// for example each on its own slice of a vector: the AES-NI path only reads the round
+/// keys, and the portable path takes a lock around the platform's cipher. With AES-NI, eight blocks are encrypted side by side and, given AVX2, masks go from
 /// the cipher straight into the target; without AES-NI the platform's AES-ECB encrypts
 /// counter blocks, with the same output at a lower speed.
 /// </remarks>
@@ -605,8 +606,12 @@ public sealed class MaskPrg : IDisposable
                 low = unchecked(low + 1);
             }
 
-            _portable!.EncryptEcb(
-                counters[..length], destination.Slice(offset, length), PaddingMode.None);
+            // The platform's cipher object is not safe for concurrent calls.
+            lock (_portable!)
+            {
+                _portable.EncryptEcb(counters[..length], destination.Slice(offset, length), PaddingMode.None);
+            }
+
             offset += length;
         }
     }

@@ -473,6 +473,21 @@ public sealed class MaskPrgTests
         Assert.Equal(x, y);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ConcurrentSlices_MatchOneSequentialGeneration(bool allowAesNi)
+    {
+        using var prg = CreatePrg(Seed(31), allowAesNi);
+        var expected = new ulong[64 * 1031];
+        prg.Generate(0, 32, expected);
+        var actual = new ulong[expected.Length];
+
+        Parallel.For(0, 64, slice => prg.AddTo(actual.AsSpan(slice * 1031, 1031), slice * 1031L, 32));
+
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void SameSeed_GivesTheSameStream()
     {
