@@ -609,7 +609,8 @@ public sealed class MaskPrg : IDisposable
             // The platform's cipher object is not safe for concurrent calls.
             lock (_portable!)
             {
-                _portable.EncryptEcb(counters[..length], destination.Slice(offset, length), PaddingMode.None);
+                _portable.EncryptEcb(
+                    counters[..length], destination.Slice(offset, length), PaddingMode.None);
             }
 
             offset += length;
