@@ -34,9 +34,10 @@ namespace SecureFed.Crypto.Prg;
 /// <see cref="SubtractFrom"/>) or modulo any modulus by rejection sampling
 /// (<see cref="GenerateModulo"/>). Several threads may generate from one instance at once,
 /// for example each on its own slice of a vector: the AES-NI path only reads the round
-/// keys, and the portable path takes a lock around the platform's cipher. With AES-NI, eight blocks are encrypted side by side and, given AVX2, masks go from
-/// the cipher straight into the target; without AES-NI the platform's AES-ECB encrypts
-/// counter blocks, with the same output at a lower speed.
+/// keys, and the portable path takes a lock around the platform's cipher. With AES-NI,
+/// eight blocks are encrypted side by side and, given AVX2, masks go from the cipher
+/// straight into the target; without AES-NI the platform's AES-ECB encrypts counter
+/// blocks, with the same output at a lower speed.
 /// </remarks>
 public sealed class MaskPrg : IDisposable
 {
