@@ -10,9 +10,9 @@
 //     test_get_noise_multiplier_rdp_steps (noise multipliers 1.416 and 1.3562).
 // The published sequence values are given to five digits (rtol 1e-4). The eight-digit values
 // used here were recomputed independently by integrating A_alpha with mpmath at 50 digits;
-// they agree with the published ones. (Two of the values handed to us with this task, 6.70579741e-4
-// at order 1.5 and 1.08548710e-3 at order 2.5, do not: the published values are 6.5007e-4 and
-// 1.0854e-3, and the integration gives 6.50070897e-4 and 1.08541806e-3.)
+// they agree with the published ones. Figures of 6.70579741e-4 at order 1.5 and
+// 1.08548710e-3 at order 2.5 that circulate for this setting are off: the published values are
+// 6.5007e-4 and 1.0854e-3, and the integration gives 6.50070897e-4 and 1.08541806e-3.
 
 using SecureFed.Privacy.Accounting;
 
