@@ -1,0 +1,250 @@
+// Privacy loss distribution (PLD) accountant after Google's dp_accounting
+// (pld/privacy_loss_distribution.py and pld_privacy_accountant.py): each mechanism's PLD is
+// discretised pessimistically on a grid of interval 1e-4 (PrivacyLossDistribution), composed
+// over the steps by FFT, and read as (epsilon, delta). For the Poisson-subsampled Gaussian under
+// add-or-remove neighbours the remove and add PLDs are composed separately and the larger of
+// the two epsilons (or deltas) is reported. Tighter than RDP (RdpAccountant) for the same run,
+// at the cost of a few hundred thousand grid points.
+//
+// Limitation: each step rounds its losses up by up to one interval h, so T steps shift the loss
+// by up to T h (about T h / 2 on average): 0.3 at T = 6000 and h = 1e-4. dp_accounting avoids
+// this with its connect-the-dots discretisation (Doroshenko et al. 2022), which is not done
+// here; for thousands of steps pass a finer discretization (1e-5 costs about 5x the time).
+
+namespace SecureFed.Privacy.Accounting.Pld;
+
+/// <summary>
+/// (epsilon, delta) of repeated mechanisms through their privacy loss distributions.
+/// </summary>
+public static class PldAccountant
+{
+    /// <summary>dp_accounting's default value discretisation interval.</summary>
+    public const double DefaultDiscretization = 1e-4;
+
+    // As in Calibration: half the promised 1e-4, and the same bracketing limits.
+    private const double RelativeTolerance = 0.5e-4;
+    private const double MaxNoiseMultiplier = 1e6;
+    private const double MinNoiseMultiplier = 1e-6;
+
+    /// <summary>
+    /// Epsilon of <paramref name="steps"/> steps of the Poisson-subsampled Gaussian mechanism
+    /// (sensitivity 1) at <paramref name="delta"/>; a sample rate of 1 gives the plain Gaussian.
+    /// </summary>
+    /// <param name="noiseMultiplier">Noise standard deviation over L2 sensitivity;
+    /// positive.</param>
+    /// <param name="sampleRate">Poisson sample rate; in (0, 1].</param>
+    /// <param name="steps">Number of steps; at least 1.</param>
+    /// <param name="delta">Target delta; in (0, 1).</param>
+    /// <param name="discretization">Grid interval of the privacy loss; positive.</param>
+    /// <returns>An upper bound on epsilon, not negative; infinity if none meets delta.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range.</exception>
+    /// <exception cref="InvalidOperationException">The grid would need more than 2^24
+    /// points.</exception>
+    public static double Epsilon(
+        double noiseMultiplier,
+        double sampleRate,
+        int steps,
+        double delta,
+        double discretization = DefaultDiscretization)
+    {
+        RdpArguments.CheckNoiseMultiplier(noiseMultiplier);
+        RdpArguments.CheckSampleRate(sampleRate);
+        RdpArguments.CheckSteps(steps);
+        RdpArguments.CheckDelta(delta);
+        RdpArguments.CheckPositive(discretization, nameof(discretization));
+        return EpsilonCore(noiseMultiplier, sampleRate, steps, delta, discretization);
+    }
+
+    /// <summary>
+    /// Delta of <paramref name="steps"/> steps of the Poisson-subsampled Gaussian mechanism
+    /// (sensitivity 1) at <paramref name="epsilon"/>; a sample rate of 1 gives the plain Gaussian.
+    /// </summary>
+    /// <param name="noiseMultiplier">Noise standard deviation over L2 sensitivity;
+    /// positive.</param>
+    /// <param name="sampleRate">Poisson sample rate; in (0, 1].</param>
+    /// <param name="steps">Number of steps; at least 1.</param>
+    /// <param name="epsilon">Epsilon; finite, and may be negative.</param>
+    /// <param name="discretization">Grid interval of the privacy loss; positive.</param>
+    /// <returns>An upper bound on delta, in [0, 1].</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range.</exception>
+    /// <exception cref="InvalidOperationException">The grid would need more than 2^24
+    /// points.</exception>
+    public static double Delta(
+        double noiseMultiplier,
+        double sampleRate,
+        int steps,
+        double epsilon,
+        double discretization = DefaultDiscretization)
+    {
+        RdpArguments.CheckNoiseMultiplier(noiseMultiplier);
+        RdpArguments.CheckSampleRate(sampleRate);
+        RdpArguments.CheckSteps(steps);
+        CheckFiniteEpsilon(epsilon);
+        RdpArguments.CheckPositive(discretization, nameof(discretization));
+
+        double delta = 0.0;
+        foreach (PrivacyLoss loss in GaussianLosses(noiseMultiplier, sampleRate))
+        {
+            delta = Math.Max(delta, Compose(loss, steps, discretization).Delta(epsilon));
+        }
+
+        return delta;
+    }
+
+    /// <summary>
+    /// Epsilon of <paramref name="steps"/> runs of the Laplace mechanism with sensitivity 1 and
+    /// parameter <paramref name="scale"/> at <paramref name="delta"/>.
+    /// </summary>
+    /// <param name="scale">Laplace parameter b; positive.</param>
+    /// <param name="steps">Number of runs; at least 1.</param>
+    /// <param name="delta">Target delta; in (0, 1).</param>
+    /// <param name="discretization">Grid interval of the privacy loss; positive.</param>
+    /// <returns>An upper bound on epsilon, not negative.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range.</exception>
+    /// <exception cref="InvalidOperationException">The grid would need more than 2^24
+    /// points.</exception>
+    public static double LaplaceEpsilon(
+        double scale, int steps, double delta, double discretization = DefaultDiscretization)
+    {
+        RdpArguments.CheckPositive(scale, nameof(scale));
+        RdpArguments.CheckSteps(steps);
+        RdpArguments.CheckDelta(delta);
+        RdpArguments.CheckPositive(discretization, nameof(discretization));
+        return Compose(new LaplacePrivacyLoss(scale), steps, discretization).Epsilon(delta);
+    }
+
+    /// <summary>
+    /// Delta of <paramref name="steps"/> runs of the Laplace mechanism with sensitivity 1 and
+    /// parameter <paramref name="scale"/> at <paramref name="epsilon"/>.
+    /// </summary>
+    /// <param name="scale">Laplace parameter b; positive.</param>
+    /// <param name="steps">Number of runs; at least 1.</param>
+    /// <param name="epsilon">Epsilon; finite, and may be negative.</param>
+    /// <param name="discretization">Grid interval of the privacy loss; positive.</param>
+    /// <returns>An upper bound on delta, in [0, 1].</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range.</exception>
+    /// <exception cref="InvalidOperationException">The grid would need more than 2^24
+    /// points.</exception>
+    public static double LaplaceDelta(
+        double scale, int steps, double epsilon, double discretization = DefaultDiscretization)
+    {
+        RdpArguments.CheckPositive(scale, nameof(scale));
+        RdpArguments.CheckSteps(steps);
+        CheckFiniteEpsilon(epsilon);
+        RdpArguments.CheckPositive(discretization, nameof(discretization));
+        return Compose(new LaplacePrivacyLoss(scale), steps, discretization).Delta(epsilon);
+    }
+
+    /// <summary>
+    /// The smallest noise multiplier (to 1e-4 relative) for which <paramref name="steps"/> steps
+    /// of the Poisson-subsampled Gaussian mechanism at <paramref name="sampleRate"/> spend at most
+    /// <paramref name="targetEpsilon"/> at <paramref name="delta"/> by this accountant.
+    /// </summary>
+    /// <param name="targetEpsilon">Epsilon budget; positive and finite.</param>
+    /// <param name="delta">Target delta; in (0, 1).</param>
+    /// <param name="sampleRate">Poisson sample rate; in (0, 1].</param>
+    /// <param name="steps">Number of steps; at least 1.</param>
+    /// <param name="discretization">Grid interval of the privacy loss; positive.</param>
+    /// <returns>The noise multiplier.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range, or the
+    /// target needs a noise multiplier above 1e6.</exception>
+    /// <exception cref="InvalidOperationException">A multiplier tried needs a grid of more than
+    /// 2^24 points (very large targets).</exception>
+    public static double NoiseMultiplierFor(
+        double targetEpsilon,
+        double delta,
+        double sampleRate,
+        int steps,
+        double discretization = DefaultDiscretization)
+    {
+        if (!double.IsFinite(targetEpsilon) || targetEpsilon <= 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(targetEpsilon), targetEpsilon,
+                "The target epsilon must be positive and finite.");
+        }
+
+        RdpArguments.CheckDelta(delta);
+        RdpArguments.CheckSampleRate(sampleRate);
+        RdpArguments.CheckSteps(steps);
+        RdpArguments.CheckPositive(discretization, nameof(discretization));
+
+        bool Meets(double sigma) =>
+            EpsilonCore(sigma, sampleRate, steps, delta, discretization) <= targetEpsilon;
+
+        // Invariant from here on: high meets the target, low does not.
+        double high = 1.0;
+        while (!Meets(high))
+        {
+            high *= 2.0;
+            if (high > MaxNoiseMultiplier)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(targetEpsilon), targetEpsilon,
+                    "The target needs a noise multiplier above 1e6.");
+            }
+        }
+
+        double low = high / 2.0;
+        while (Meets(low))
+        {
+            high = low;
+            low /= 2.0;
+            if (low < MinNoiseMultiplier)
+            {
+                return high;
+            }
+        }
+
+        while (high - low > RelativeTolerance * high)
+        {
+            double middle = 0.5 * (low + high);
+            if (Meets(middle))
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle;
+            }
+        }
+
+        return high;
+    }
+
+    private static double EpsilonCore(
+        double noiseMultiplier, double sampleRate, int steps, double delta, double discretization)
+    {
+        double epsilon = 0.0;
+        foreach (PrivacyLoss loss in GaussianLosses(noiseMultiplier, sampleRate))
+        {
+            epsilon = Math.Max(epsilon, Compose(loss, steps, discretization).Epsilon(delta));
+        }
+
+        return epsilon;
+    }
+
+    // Without subsampling the two directions have the same PLD (the Gaussian is symmetric), so
+    // one suffices; with it, both are needed and neither dominates in general.
+    private static PrivacyLoss[] GaussianLosses(double noiseMultiplier, double sampleRate) =>
+        sampleRate == 1.0
+            ? [new GaussianPrivacyLoss(noiseMultiplier, 1.0, NeighbouringRelation.Remove)]
+            :
+            [
+                new GaussianPrivacyLoss(noiseMultiplier, sampleRate, NeighbouringRelation.Remove),
+                new GaussianPrivacyLoss(noiseMultiplier, sampleRate, NeighbouringRelation.Add),
+            ];
+
+    private static PrivacyLossDistribution Compose(
+        PrivacyLoss loss, int steps, double discretization) =>
+        PrivacyLossDistribution.FromPrivacyLoss(loss, discretization).SelfCompose(steps);
+
+    private static void CheckFiniteEpsilon(double epsilon)
+    {
+        if (!double.IsFinite(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(epsilon), epsilon, "Epsilon must be finite.");
+        }
+    }
+}
