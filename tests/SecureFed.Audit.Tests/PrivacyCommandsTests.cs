@@ -37,6 +37,40 @@ public class PrivacyCommandsTests
         Assert.True(RdpAccountant.Epsilon(z * (1 - 1e-3), 0.01, 500, 1e-5).Epsilon > 2);
     }
 
+    [Fact]
+    public void Epsilon_WithThePldAccountant_IsTighterThanRdp()
+    {
+        string[] common =
+        [
+            "epsilon", "--noise-multiplier", "1.1", "--sample-rate", "0.01", "--steps", "1000",
+            "--delta", "1e-5", "--json",
+        ];
+
+        var (pldCode, pld) = Run([.. common, "--accountant", "pld"]);
+        var (_, rdp) = Run(common);
+
+        Assert.Equal(0, pldCode);
+        var pldRoot = JsonDocument.Parse(pld).RootElement;
+        Assert.Equal("pld", pldRoot.GetProperty("accountant").GetString());
+        Assert.Equal(JsonValueKind.Null, pldRoot.GetProperty("order").ValueKind);
+        double pldEpsilon = pldRoot.GetProperty("epsilon").GetDouble();
+        double rdpEpsilon = JsonDocument.Parse(rdp).RootElement.GetProperty("epsilon").GetDouble();
+        Assert.InRange(pldEpsilon, 0.5 * rdpEpsilon, rdpEpsilon);
+    }
+
+    [Fact]
+    public void Calibrate_WithThePldAccountant_MatchesDpAccounting()
+    {
+        // ε = 1, δ = 1e-5, q = 0.01, one step: σ = 0.673793 (dp_accounting's PLD calibration).
+        var (code, output) = Run(
+            "calibrate", "--epsilon", "1", "--delta", "1e-5", "--sample-rate", "0.01", "--steps", "1",
+            "--accountant", "pld", "--json");
+
+        Assert.Equal(0, code);
+        double z = JsonDocument.Parse(output).RootElement.GetProperty("noise_multiplier").GetDouble();
+        Assert.Equal(0.673793, z, 0.673793 * 1e-3);
+    }
+
     [Theory]
     [InlineData("--noise-multiplier", "0")]
     [InlineData("--noise-multiplier", "-1")]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using SecureFed.Privacy.Accounting;
+using SecureFed.Privacy.Accounting.Pld;
 
 namespace SecureFed.Audit.Cli;
 
@@ -11,9 +12,7 @@ namespace SecureFed.Audit.Cli;
 /// </summary>
 internal static class PrivacyCommands
 {
-    // Limitation: only the RDP accountant is built; the PLD accountant will join it as a
-    // second value of --accountant.
-    private static readonly string[] Accountants = ["rdp"];
+    private static readonly string[] Accountants = ["rdp", "pld"];
 
     public static Command Epsilon()
     {
@@ -29,14 +28,12 @@ internal static class PrivacyCommands
             noise, rate, steps, delta, accountant, json,
         };
 
-        command.SetAction(parse => Run(parse.GetValue(json), () =>
-        {
-            var (epsilon, order) = RdpAccountant.Epsilon(
-                parse.GetValue(noise), parse.GetValue(rate), parse.GetValue(steps), parse.GetValue(delta));
-            return new PrivacyReport(
-                epsilon, parse.GetValue(delta), order, parse.GetValue(noise), parse.GetValue(rate),
-                parse.GetValue(steps), parse.GetValue(accountant)!);
-        }));
+        command.SetAction(parse => Run(parse.GetValue(json), () => Report(
+            parse.GetValue(accountant)!,
+            parse.GetValue(noise),
+            parse.GetValue(rate),
+            parse.GetValue(steps),
+            parse.GetValue(delta))));
         return command;
     }
 
@@ -56,15 +53,30 @@ internal static class PrivacyCommands
 
         command.SetAction(parse => Run(parse.GetValue(json), () =>
         {
-            double z = Calibration.NoiseMultiplierFor(
-                parse.GetValue(epsilon), parse.GetValue(delta), parse.GetValue(rate), parse.GetValue(steps));
-            var (spent, order) = RdpAccountant.Epsilon(
-                z, parse.GetValue(rate), parse.GetValue(steps), parse.GetValue(delta));
-            return new PrivacyReport(
-                spent, parse.GetValue(delta), order, z, parse.GetValue(rate), parse.GetValue(steps),
-                parse.GetValue(accountant)!);
+            string name = parse.GetValue(accountant)!;
+            double target = parse.GetValue(epsilon);
+            double q = parse.GetValue(rate);
+            int t = parse.GetValue(steps);
+            double d = parse.GetValue(delta);
+            double z = name == "pld"
+                ? PldAccountant.NoiseMultiplierFor(target, d, q, t)
+                : Calibration.NoiseMultiplierFor(target, d, q, t);
+            return Report(name, z, q, t, d);
         }));
         return command;
+    }
+
+    // The RDP accountant also names the Rényi order that attains epsilon; PLD has none.
+    private static PrivacyReport Report(string accountant, double noise, double rate, int steps, double delta)
+    {
+        if (accountant == "pld")
+        {
+            double epsilon = PldAccountant.Epsilon(noise, rate, steps, delta);
+            return new PrivacyReport(epsilon, delta, null, noise, rate, steps, accountant);
+        }
+
+        var (rdpEpsilon, order) = RdpAccountant.Epsilon(noise, rate, steps, delta);
+        return new PrivacyReport(rdpEpsilon, delta, order, noise, rate, steps, accountant);
     }
 
     private static Option<T> Required<T>(string name, string description) =>
@@ -74,7 +86,8 @@ internal static class PrivacyCommands
     {
         var option = new Option<string>("--accountant")
         {
-            Description = "Privacy accountant: rdp (Rényi DP with the improved conversion).",
+            Description = "Privacy accountant: rdp (Rényi DP, improved conversion) or pld "
+                + "(privacy loss distribution, pessimistic grid of 1e-4).",
             DefaultValueFactory = _ => "rdp",
         };
         option.AcceptOnlyFromAmong(Accountants);
@@ -120,7 +133,9 @@ internal static class PrivacyCommands
             Console.WriteLine(string.Create(
                 c, $"  noise multiplier {report.NoiseMultiplier:G6}, sample rate {report.SampleRate:G6}"));
             Console.WriteLine(string.Create(c, $"  {report.Steps} steps"));
-            Console.WriteLine(string.Create(c, $"  accountant {report.Accountant}, optimal order {report.Order:G4}"));
+            Console.WriteLine(report.Order is { } order
+                ? string.Create(c, $"  accountant {report.Accountant}, optimal order {order:G4}")
+                : $"  accountant {report.Accountant}");
         }
 
         return 0;

@@ -3,7 +3,7 @@ namespace SecureFed.Audit.Cli;
 /// <summary>What the privacy commands print; serialized as their JSON.</summary>
 /// <param name="Epsilon">Epsilon spent.</param>
 /// <param name="Delta">The delta it is spent at.</param>
-/// <param name="Order">The Rényi order that attains the epsilon.</param>
+/// <param name="Order">The Rényi order that attains the epsilon (RDP only, else null).</param>
 /// <param name="NoiseMultiplier">Noise standard deviation over the clip norm.</param>
 /// <param name="SampleRate">Poisson sample rate.</param>
 /// <param name="Steps">Number of steps.</param>
@@ -11,7 +11,7 @@ namespace SecureFed.Audit.Cli;
 internal sealed record PrivacyReport(
     double Epsilon,
     double Delta,
-    double Order,
+    double? Order,
     double NoiseMultiplier,
     double SampleRate,
     int Steps,
