@@ -6,8 +6,8 @@
 //     with sigma 1 and sensitivity 1, plain and with sampling probability 0.2, add and remove.
 //   dp_accounting, privacy_loss_distribution_test.py / pld_privacy_accountant_test.py: the
 //     noise multiplier 0.673793 for epsilon 1, delta 1e-5, sample rate 0.01, one step.
-// Those deltas are the mechanism's exact values; the PLD rounds losses up by at most one grid
-// interval, so it matches them to about 1e-4 relative and never falls below them by more than
+// Those deltas are the mechanism's exact values; the PLD (connect-the-dots by default, rounding
+// up on request) matches them to about 1e-4 relative and never falls below them by more than
 // round-off. Closed forms used alongside: the Gaussian hockey-stick divergence
 // Phi(1/(2s) - eps s) - e^eps Phi(-1/(2s) - eps s) (Balle and Wang 2018, Theorem 8), and for
 // Laplace with parameter b, delta(eps) = 1 - e^((eps - 1/b) / 2) for |eps| < 1/b.
@@ -75,8 +75,8 @@ public sealed class PldAccountantTests
 
         double delta = pld.Delta(epsilon);
 
-        // Moving a loss up by at most one interval h raises 1 - e^(eps - l) by at most h, so the
-        // PLD lies in [exact, exact + h]; 1e-8 allows for the eight published digits.
+        // Connect-the-dots is exact at grid points and lies above the curve between them, by
+        // less than rounding up would add (at most h); 1e-8 allows for the published digits.
         Assert.InRange(delta, expected - 1e-8, expected + 1e-4);
     }
 
@@ -107,12 +107,12 @@ public sealed class PldAccountantTests
     public void Delta_PlainGaussianComposed_MatchesSingleGaussianOfSigmaOverRootT(
         double sigma, int steps)
     {
-        // T runs at sigma are one run at sigma / sqrt(T). Every step rounds up by up to one grid
-        // interval, so the grid is refined to keep the total shift near 1e-4.
+        // T runs at sigma are one run at sigma / sqrt(T). Connect-the-dots does not drift over
+        // the steps, so the default grid suffices.
         double composedSigma = sigma / Math.Sqrt(steps);
         foreach (double epsilon in new[] { -1.0, 0.0, 0.5, 1.0, 2.0 })
         {
-            double delta = PldAccountant.Delta(sigma, 1.0, steps, epsilon, 1e-5);
+            double delta = PldAccountant.Delta(sigma, 1.0, steps, epsilon);
 
             AssertRelative(AnalyticGaussianDelta(composedSigma, epsilon), delta, 1e-3);
         }
@@ -124,9 +124,9 @@ public sealed class PldAccountantTests
         { 2.0, 0.05, 200, 1e-4 },
         { 0.8, 0.001, 500, 1e-4 },
 
-        // Over 6000 steps the rounding up adds up to 0.6 to the loss at the default grid, more
-        // than PLD gains over RDP; a grid of 1e-5 brings that to 0.06.
-        { 1.3, 0.0025, 6000, 1e-5 },
+        // Rounding up would drift by up to 0.6 over these 6000 steps at the default grid, more
+        // than PLD gains over RDP; connect-the-dots does not drift.
+        { 1.3, 0.0025, 6000, PldAccountant.DefaultDiscretization },
     };
 
     [Theory]

@@ -6,7 +6,8 @@
 //   add:    P = N(0, sigma^2), Q = M, L(x) = -log(1 - q + q exp((2x - 1) / (2 sigma^2))).
 // With q = 1 both reduce to the plain Gaussian mechanism. The inverse of the exponential term,
 // x*(m) = 1/2 + sigma^2 log((e^m - (1 - q)) / q), turns events on L into half-lines in x, whose
-// probabilities come from the normal CDF through LogMath.LogErfc.
+// probabilities come from the normal CDF through LogMath.LogErfc, under P and (for the
+// connect-the-dots discretisation) under Q alike.
 
 using System.Diagnostics;
 
@@ -83,6 +84,56 @@ internal sealed class GaussianPrivacyLoss : PrivacyLoss
         }
 
         return LogNormalCdf(-Threshold(-loss) / _sigma);
+    }
+
+    internal override bool HasLowerLaw => true;
+
+    internal override double LogLowerSurvival(double loss)
+    {
+        if (_relation == NeighbouringRelation.Remove)
+        {
+            // Q = N(0, sigma^2); L > loss exactly when x lies above the threshold.
+            if (loss <= _logOneMinusSampleRate)
+            {
+                return 0.0;
+            }
+
+            return LogNormalCdf(-Threshold(loss) / _sigma);
+        }
+
+        // Add: Q = M, and L > loss exactly when x lies below the threshold of -loss.
+        if (-loss <= _logOneMinusSampleRate)
+        {
+            return double.NegativeInfinity;
+        }
+
+        double x = Threshold(-loss);
+        return LogMath.LogAdd(
+            _logOneMinusSampleRate + LogNormalCdf(x / _sigma),
+            _logSampleRate + LogNormalCdf((x - 1.0) / _sigma));
+    }
+
+    internal override double LogLowerCdf(double loss)
+    {
+        if (_relation == NeighbouringRelation.Remove)
+        {
+            if (loss <= _logOneMinusSampleRate)
+            {
+                return double.NegativeInfinity;
+            }
+
+            return LogNormalCdf(Threshold(loss) / _sigma);
+        }
+
+        if (-loss <= _logOneMinusSampleRate)
+        {
+            return 0.0;
+        }
+
+        double x = Threshold(-loss);
+        return LogMath.LogAdd(
+            _logOneMinusSampleRate + LogNormalCdf(-x / _sigma),
+            _logSampleRate + LogNormalCdf((1.0 - x) / _sigma));
     }
 
     // The x at which 1 - q + q exp((2x - 1) / (2 sigma^2)) equals e^m; needs m > log(1 - q).

@@ -2,7 +2,13 @@
 // and pld_pmf.py, DensePLDPmf; Koskela, Jälkö, Honkela 2020; Meiser and Mohammadi 2018): masses
 // on the grid of losses i h, h the discretisation interval (default 1e-4), plus an infinity mass.
 // Pessimistic throughout, so that epsilon and delta are upper bounds:
-//  - every loss is rounded up to the grid (dp_accounting's pessimistic_estimate = True);
+//  - by default the masses are those of connect-the-dots (Doroshenko, Ghazi, Kamath, Kumar and
+//    Manurangsi, "Connect the Dots: Tighter Discrete Approximations of Privacy Loss
+//    Distributions", PETS 2022; dp_accounting's use_connect_dots = True): the one distribution
+//    on the grid whose delta(eps) equals the mechanism's at every grid point and is linear in
+//    e^eps between them. The true curve is convex in e^eps, so the chords lie above it, and
+//    nothing accumulates over composition;
+//  - otherwise every loss is rounded up to the grid (dp_accounting's pessimistic_estimate);
 //  - tails of log mass below -50 (log_mass_truncation_bound) are cut: the upper one goes to the
 //    infinity mass, the lower one onto the lowest grid point kept;
 //  - after composition, tails of mass 1e-15 / 2 (tail_mass_truncation) are cut the same way.
@@ -53,10 +59,12 @@ internal sealed class PrivacyLossDistribution
 
     /// <summary>
     /// Pessimistic discretisation of <paramref name="privacyLoss"/> on the grid of interval
-    /// <paramref name="discretization"/>.
+    /// <paramref name="discretization"/>, by <paramref name="scheme"/>.
     /// </summary>
     internal static PrivacyLossDistribution FromPrivacyLoss(
-        PrivacyLoss privacyLoss, double discretization)
+        PrivacyLoss privacyLoss,
+        double discretization,
+        PldDiscretisation scheme = PldDiscretisation.ConnectTheDots)
     {
         Debug.Assert(double.IsFinite(discretization) && discretization > 0, "bad interval");
         double h = discretization;
@@ -76,6 +84,102 @@ internal sealed class PrivacyLossDistribution
                 + "discretization.");
         }
 
+        return scheme == PldDiscretisation.ConnectTheDots
+            ? ConnectTheDots(privacyLoss, lowerIndex, (int)count, h)
+            : RoundUp(privacyLoss, lowerIndex, (int)count, h);
+    }
+
+    // Connect-the-dots masses (Doroshenko et al. 2022). On the segment from grid
+    // point k to k + 1 the discrete delta is A_k - e^eps B_k, with A_k and B_k the sums of p and
+    // of e^-l p over the points above it (A_k with the infinity mass); matching the true delta at
+    // both ends fixes them, and p_k = e^l_k (B_(k-1) - B_k). With s_k = e^l_k B_k this is
+    // p_k = e^h s_(k-1) - s_k and s_k = (delta_k - delta_(k+1)) / (e^h - 1): no e^l to overflow.
+    // Below zero, delta is 1 - e^eps plus something small and its differences would lose the
+    // masses of the lower tail, so there delta'(eps) = e^eps Q[L <= eps] - P[L <= eps], which is
+    // delta(eps) - (1 - e^eps), is used instead; the two agree at eps = 0. Its scaled slope is
+    // s'_k = e^l_k - s_k. The top point's delta, all of which lies above it, becomes the
+    // infinity mass; all that lies below the bottom point is placed on it.
+    private static PrivacyLossDistribution ConnectTheDots(
+        PrivacyLoss privacyLoss, long lowerIndex, int count, double h)
+    {
+        Debug.Assert(privacyLoss.HasLowerLaw, "connect-the-dots needs the law under Q");
+        Debug.Assert(lowerIndex < 0 && lowerIndex + count - 1 > 0, "grid must straddle zero");
+        int zero = (int)-lowerIndex;
+
+        var values = new double[count];
+        for (int k = 0; k < count; k++)
+        {
+            double loss = (lowerIndex + k) * h;
+            values[k] = k < zero
+                ? Difference(
+                    loss + privacyLoss.LogLowerCdf(loss), privacyLoss.LogCdf(loss))
+                : Difference(
+                    privacyLoss.LogSurvival(loss), loss + privacyLoss.LogLowerSurvival(loss));
+        }
+
+        // slopes[k] is s'_k on segments below zero and s_k from zero on; past the top, s = 0.
+        double expM1H = LogMath.ExpM1(h);
+        double expH = Math.Exp(h);
+        var slopes = new double[count];
+        for (int k = 0; k < count - 1; k++)
+        {
+            slopes[k] = k < zero
+                ? (values[k + 1] - values[k]) / expM1H
+                : (values[k] - values[k + 1]) / expM1H;
+        }
+
+        var masses = new double[count];
+        masses[0] = Math.Max(0.0, slopes[0] - values[0]);
+        for (int k = 1; k < count; k++)
+        {
+            // At zero the segment below is in the primed form: e^h s_(k-1) = 1 - e^h s'_(k-1).
+            double mass = k < zero ? slopes[k] - (expH * slopes[k - 1])
+                : k == zero ? 1.0 - (expH * slopes[k - 1]) - slopes[k]
+                : (expH * slopes[k - 1]) - slopes[k];
+
+            // Round-off in the second differences can leave tiny negatives where the true mass
+            // is below 1e-12 or so; a zero there only raises delta.
+            masses[k] = Math.Max(0.0, mass);
+        }
+
+        double infinityMass = Math.Max(0.0, values[count - 1]);
+        AssertTotalMassIsOne(masses, infinityMass);
+        return new PrivacyLossDistribution(masses, lowerIndex, h, infinityMass);
+    }
+
+    // exp(logX) - exp(logY), with the digits of a small difference of close terms kept.
+    private static double Difference(double logX, double logY)
+    {
+        if (double.IsNegativeInfinity(logY))
+        {
+            return Math.Exp(logX);
+        }
+
+        if (double.IsNegativeInfinity(logX))
+        {
+            return -Math.Exp(logY);
+        }
+
+        return -LogMath.ExpM1(logY - logX) * Math.Exp(logX);
+    }
+
+    // The masses come from the slopes B_k; that they add up to one checks them against the sums
+    // A_k, which are fixed by the same deltas.
+    [Conditional("DEBUG")]
+    private static void AssertTotalMassIsOne(double[] masses, double infinityMass)
+    {
+        double total = infinityMass;
+        foreach (double mass in masses)
+        {
+            total += mass;
+        }
+
+        Debug.Assert(Math.Abs(total - 1.0) < 1e-6, "connect-the-dots masses do not sum to one");
+    }
+
+    private static PrivacyLossDistribution RoundUp(
+        PrivacyLoss privacyLoss, long lowerIndex, long count, double h)
+    {
         var logSurvival = new double[count];
         var logCdf = new double[count];
         for (long k = 0; k < count; k++)
