@@ -50,12 +50,20 @@ public static class Calibration
         IReadOnlyList<double> grid = orders ?? RdpOrders.Default;
         RdpArguments.CheckOrders(grid);
 
-        bool Meets(double sigma) =>
-            RdpAccountant.Epsilon(sigma, sampleRate, steps, delta, grid).Epsilon <= targetEpsilon;
+        return SmallestMeeting(
+            sigma => RdpAccountant.Epsilon(sigma, sampleRate, steps, delta, grid).Epsilon <= targetEpsilon,
+            targetEpsilon);
+    }
 
+    /// <summary>
+    /// The smallest noise multiplier (to 1e-4 relative) for which <paramref name="meets"/>
+    /// holds, given that it holds for every larger one. Shared by the accountants.
+    /// </summary>
+    internal static double SmallestMeeting(Func<double, bool> meets, double targetEpsilon)
+    {
         // Invariant from here on: high meets the target, low does not.
         double high = 1.0;
-        while (!Meets(high))
+        while (!meets(high))
         {
             high *= 2.0;
             if (high > MaxNoiseMultiplier)
@@ -67,7 +75,7 @@ public static class Calibration
         }
 
         double low = high / 2.0;
-        while (Meets(low))
+        while (meets(low))
         {
             high = low;
             low /= 2.0;
@@ -80,7 +88,7 @@ public static class Calibration
         while (high - low > RelativeTolerance * high)
         {
             double middle = 0.5 * (low + high);
-            if (Meets(middle))
+            if (meets(middle))
             {
                 high = middle;
             }

@@ -23,11 +23,6 @@ public static class PldAccountant
     /// <summary>dp_accounting's default value discretisation interval.</summary>
     public const double DefaultDiscretization = 1e-4;
 
-    // As in Calibration: half the promised 1e-4, and the same bracketing limits.
-    private const double RelativeTolerance = 0.5e-4;
-    private const double MaxNoiseMultiplier = 1e6;
-    private const double MinNoiseMultiplier = 1e-6;
-
     /// <summary>
     /// Epsilon of <paramref name="steps"/> steps of the Poisson-subsampled Gaussian mechanism
     /// (sensitivity 1) at <paramref name="delta"/>; a sample rate of 1 gives the plain Gaussian.
@@ -182,47 +177,9 @@ public static class PldAccountant
         RdpArguments.CheckPositive(discretization, nameof(discretization));
         CheckScheme(scheme);
 
-        bool Meets(double sigma) =>
-            EpsilonCore(sigma, sampleRate, steps, delta, discretization, scheme) <= targetEpsilon;
-
-        // Invariant from here on: high meets the target, low does not.
-        double high = 1.0;
-        while (!Meets(high))
-        {
-            high *= 2.0;
-            if (high > MaxNoiseMultiplier)
-            {
-                throw new ArgumentOutOfRangeException(
-                    nameof(targetEpsilon), targetEpsilon,
-                    "The target needs a noise multiplier above 1e6.");
-            }
-        }
-
-        double low = high / 2.0;
-        while (Meets(low))
-        {
-            high = low;
-            low /= 2.0;
-            if (low < MinNoiseMultiplier)
-            {
-                return high;
-            }
-        }
-
-        while (high - low > RelativeTolerance * high)
-        {
-            double middle = 0.5 * (low + high);
-            if (Meets(middle))
-            {
-                high = middle;
-            }
-            else
-            {
-                low = middle;
-            }
-        }
-
-        return high;
+        return Calibration.SmallestMeeting(
+            sigma => EpsilonCore(sigma, sampleRate, steps, delta, discretization, scheme) <= targetEpsilon,
+            targetEpsilon);
     }
 
     private static double EpsilonCore(
