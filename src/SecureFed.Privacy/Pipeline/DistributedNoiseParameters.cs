@@ -32,13 +32,21 @@ namespace SecureFed.Privacy.Pipeline;
 /// </param>
 /// <param name="LocalVariance">Variance of each client's integer noise, σ² / (n·γ²).</param>
 /// <param name="OverflowProbability">Bound on the chance that any coordinate wraps around.</param>
+/// <param name="Clip">The L2 clip norm c.</param>
+/// <param name="Dimension">Length of an update before padding.</param>
+/// <param name="Bits">The sum lives modulo 2^Bits.</param>
+/// <param name="Beta">Failure probability of one conditional rounding.</param>
 public sealed record DistributedNoiseParameters(
     double Scale,
     int PaddedDimension,
     double ScaledClip,
     double Sensitivity,
     double LocalVariance,
-    double OverflowProbability)
+    double OverflowProbability,
+    double Clip,
+    int Dimension,
+    int Bits,
+    double Beta)
 {
     /// <summary>
     /// The Skellam parameter μ of each client's noise: Skellam(μ) has variance 2μ, and n
@@ -109,7 +117,11 @@ public sealed record DistributedNoiseParameters(
             scaledClip,
             ConditionalRandomizedRounding.NormBound(scaledClip, padded, beta),
             sigma * sigma / (clients * scale * scale),
-            Math.Min(1, padded * 2 * Math.Exp(-deviations * deviations / 2)));
+            Math.Min(1, padded * 2 * Math.Exp(-deviations * deviations / 2)),
+            clip,
+            dimension,
+            bits,
+            beta);
     }
 
     private static void Positive(double value, string name)
