@@ -21,8 +21,8 @@ public static class LaplaceRdp
     /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range.</exception>
     public static double Compute(double noiseMultiplier, double order)
     {
-        // Limitation: no Poisson-sampled variant. dp_accounting accounts only plain Laplace events,
-        // and the Gaussian subsampling series does not apply to Laplace noise.
+        // Unsampled; RdpAccountant applies Poisson sampling through PoissonSampledRdp, since the
+        // Gaussian subsampling series does not apply to this noise.
         RdpArguments.CheckNoiseMultiplier(noiseMultiplier);
         RdpArguments.CheckOrder(order);
         return Core(1.0 / noiseMultiplier, order);

@@ -69,17 +69,20 @@ public sealed class RdpAccountant
     /// <summary>Adds <paramref name="count"/> runs of the Laplace mechanism.</summary>
     /// <param name="noiseMultiplier">Laplace scale over L1 sensitivity; positive.</param>
     /// <param name="count">Number of runs; at least 1.</param>
+    /// <param name="sampleRate">Poisson sample rate, in (0, 1]; below 1 the general bound of
+    /// <see cref="PoissonSampledRdp"/> applies.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range.</exception>
-    public void ComposeLaplace(double noiseMultiplier, int count = 1)
+    public void ComposeLaplace(double noiseMultiplier, int count = 1, double sampleRate = 1.0)
     {
         RdpArguments.CheckNoiseMultiplier(noiseMultiplier);
+        RdpArguments.CheckSampleRate(sampleRate);
         CheckCount(count);
-        Add(order => LaplaceRdp.Core(1.0 / noiseMultiplier, order), count);
+        Add(Sampled(order => LaplaceRdp.Core(1.0 / noiseMultiplier, order), sampleRate), count);
     }
 
     /// <summary>
-    /// Adds <paramref name="count"/> rounds of the Skellam mechanism (see <see cref="SkellamRdp"/>;
-    /// all clients take part, no sampling amplification).
+    /// Adds <paramref name="count"/> rounds of the Skellam mechanism (see <see cref="SkellamRdp"/>),
+    /// with clients Poisson-sampled at <paramref name="sampleRate"/>.
     /// </summary>
     /// <param name="l1Sensitivity">L1 sensitivity in grid units; positive.</param>
     /// <param name="l2Sensitivity">L2 sensitivity in grid units; positive.</param>
@@ -87,19 +90,29 @@ public sealed class RdpAccountant
     /// positive.</param>
     /// <param name="count">Number of rounds; at least 1.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range.</exception>
+    /// <param name="sampleRate">Poisson client sample rate, in (0, 1]; below 1 the general
+    /// bound of <see cref="PoissonSampledRdp"/> applies.</param>
     public void ComposeSkellam(
-        double l1Sensitivity, double l2Sensitivity, double variance, int count = 1)
+        double l1Sensitivity,
+        double l2Sensitivity,
+        double variance,
+        int count = 1,
+        double sampleRate = 1.0)
     {
         RdpArguments.CheckPositive(l1Sensitivity, nameof(l1Sensitivity));
         RdpArguments.CheckPositive(l2Sensitivity, nameof(l2Sensitivity));
         RdpArguments.CheckPositive(variance, nameof(variance));
+        RdpArguments.CheckSampleRate(sampleRate);
         CheckCount(count);
-        Add(order => SkellamRdp.Core(l1Sensitivity, l2Sensitivity, variance, order), count);
+        Add(
+            Sampled(order => SkellamRdp.Core(l1Sensitivity, l2Sensitivity, variance, order), sampleRate),
+            count);
     }
 
     /// <summary>
     /// Adds <paramref name="count"/> rounds of the distributed discrete Gaussian mechanism (see
-    /// <see cref="DistributedDiscreteGaussianRdp"/>; no sampling amplification).
+    /// <see cref="DistributedDiscreteGaussianRdp"/>), with clients Poisson-sampled at
+    /// <paramref name="sampleRate"/>.
     /// </summary>
     /// <param name="l1Sensitivity">L1 sensitivity in grid units; positive.</param>
     /// <param name="l2Sensitivity">L2 sensitivity in grid units; positive.</param>
@@ -108,6 +121,8 @@ public sealed class RdpAccountant
     /// <param name="clients">Number of clients whose shares are summed; at least 1.</param>
     /// <param name="dimension">Number of coordinates; at least 1.</param>
     /// <param name="count">Number of rounds; at least 1.</param>
+    /// <param name="sampleRate">Poisson client sample rate, in (0, 1]; below 1 the general
+    /// bound of <see cref="PoissonSampledRdp"/> applies.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range.</exception>
     public void ComposeDistributedDiscreteGaussian(
         double l1Sensitivity,
@@ -115,18 +130,25 @@ public sealed class RdpAccountant
         double localStddev,
         int clients,
         int dimension,
-        int count = 1)
+        int count = 1,
+        double sampleRate = 1.0)
     {
         // The public single-order function validates every mechanism parameter; calling it once
         // here keeps the checks in one place.
         _ = DistributedDiscreteGaussianRdp.Compute(
             l1Sensitivity, l2Sensitivity, localStddev, clients, dimension, _orders[0]);
+        RdpArguments.CheckSampleRate(sampleRate);
         CheckCount(count);
         Add(
-            order => DistributedDiscreteGaussianRdp.Core(
-                l1Sensitivity, l2Sensitivity, localStddev, clients, dimension, order),
+            Sampled(
+                order => DistributedDiscreteGaussianRdp.Core(
+                    l1Sensitivity, l2Sensitivity, localStddev, clients, dimension, order),
+                sampleRate),
             count);
     }
+
+    private static Func<double, double> Sampled(Func<double, double> rdp, double sampleRate) =>
+        order => PoissonSampledRdp.Core(rdp, sampleRate, order);
 
     /// <summary>The epsilon spent so far at <paramref name="delta"/>, and its optimal
     /// order.</summary>

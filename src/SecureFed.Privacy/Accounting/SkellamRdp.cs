@@ -29,9 +29,8 @@ public static class SkellamRdp
     public static double Compute(
         double l1Sensitivity, double l2Sensitivity, double variance, double order)
     {
-        // Limitation: no Poisson client sampling. The paper amplifies by sampling with the general
-        // bound of Zhu and Wang (ICML 2019), not with the Gaussian series, which does not apply to
-        // Skellam noise; until that bound is implemented, a sampled round is charged unsampled.
+        // Unsampled; RdpAccountant applies Poisson sampling through PoissonSampledRdp, since the
+        // Gaussian subsampling series does not apply to this noise.
         RdpArguments.CheckPositive(l1Sensitivity, nameof(l1Sensitivity));
         RdpArguments.CheckPositive(l2Sensitivity, nameof(l2Sensitivity));
         RdpArguments.CheckPositive(variance, nameof(variance));
