@@ -19,13 +19,6 @@ namespace SecureFed.Privacy.Tests.Accounting;
 
 public sealed class PldConnectTheDotsTests
 {
-    private static double NormalCdf(double z) =>
-        0.5 * Math.Exp(LogMath.LogErfc(-z / Math.Sqrt(2.0)));
-
-    private static double AnalyticGaussianDelta(double sigma, double epsilon) =>
-        NormalCdf(0.5 / sigma - epsilon * sigma)
-        - Math.Exp(epsilon) * NormalCdf(-0.5 / sigma - epsilon * sigma);
-
     [Theory]
     [InlineData(-2.0, 0.86749642)]
     [InlineData(-1.0, 0.67881797)]
@@ -86,7 +79,7 @@ public sealed class PldConnectTheDotsTests
         // Four runs at sigma 2 are one run at sigma 1, at the default grid: no drift to refine.
         foreach (double epsilon in new[] { -1.0, 0.0, 0.5, 1.0, 2.0 })
         {
-            double exact = AnalyticGaussianDelta(1.0, epsilon);
+            double exact = AnalyticGaussian.Delta(1.0, epsilon);
             double delta = PldAccountant.Delta(2.0, 1.0, 4, epsilon);
 
             Assert.True(delta >= exact * (1 - 1e-9), $"eps {epsilon}: {delta:R} below {exact:R}");
