@@ -37,6 +37,18 @@ public static class Calibration
         int steps,
         IReadOnlyList<double>? orders = null)
     {
+        Calibration.CheckTarget(targetEpsilon, delta, sampleRate, steps);
+        IReadOnlyList<double> grid = orders ?? RdpOrders.Default;
+        RdpArguments.CheckOrders(grid);
+
+        return SmallestMeeting(
+            sigma => RdpAccountant.Epsilon(sigma, sampleRate, steps, delta, grid).Epsilon <= targetEpsilon,
+            targetEpsilon);
+    }
+
+    /// <summary>Checks the budget and the sampling of a calibration, for every accountant.</summary>
+    internal static void CheckTarget(double targetEpsilon, double delta, double sampleRate, int steps)
+    {
         if (!double.IsFinite(targetEpsilon) || targetEpsilon <= 0)
         {
             throw new ArgumentOutOfRangeException(
@@ -47,12 +59,6 @@ public static class Calibration
         RdpArguments.CheckDelta(delta);
         RdpArguments.CheckSampleRate(sampleRate);
         RdpArguments.CheckSteps(steps);
-        IReadOnlyList<double> grid = orders ?? RdpOrders.Default;
-        RdpArguments.CheckOrders(grid);
-
-        return SmallestMeeting(
-            sigma => RdpAccountant.Epsilon(sigma, sampleRate, steps, delta, grid).Epsilon <= targetEpsilon,
-            targetEpsilon);
     }
 
     /// <summary>

@@ -20,11 +20,7 @@ namespace SecureFed.Privacy.Tests.Accounting;
 public sealed class PldConnectTheDotsTests
 {
     [Theory]
-    [InlineData(-2.0, 0.86749642)]
-    [InlineData(-1.0, 0.67881797)]
-    [InlineData(0.0, 0.38292492)]
-    [InlineData(1.0, 0.12693674)]
-    [InlineData(2.0, 0.020923636)]
+    [MemberData(nameof(GaussianCurveReference.SigmaOne), MemberType = typeof(GaussianCurveReference))]
     public void Delta_GaussianOneStep_IsExactAtGridPoints(double epsilon, double expected)
     {
         double delta = PldAccountant.Delta(

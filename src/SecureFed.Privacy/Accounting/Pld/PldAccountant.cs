@@ -164,16 +164,7 @@ public static class PldAccountant
         double discretization = DefaultDiscretization,
         PldDiscretisation scheme = PldDiscretisation.ConnectTheDots)
     {
-        if (!double.IsFinite(targetEpsilon) || targetEpsilon <= 0)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(targetEpsilon), targetEpsilon,
-                "The target epsilon must be positive and finite.");
-        }
-
-        RdpArguments.CheckDelta(delta);
-        RdpArguments.CheckSampleRate(sampleRate);
-        RdpArguments.CheckSteps(steps);
+        Calibration.CheckTarget(targetEpsilon, delta, sampleRate, steps);
         RdpArguments.CheckPositive(discretization, nameof(discretization));
         CheckScheme(scheme);
 
