@@ -1,0 +1,88 @@
+namespace SecureFed.Crypto.Ckks;
+
+/// <summary>
+/// A CKKS public key (b, a) with b = -a s + e, in NTT form. In threshold mode b is the sum
+/// of every custodian's b_i over one common a, and no party knows the whole s.
+/// </summary>
+public sealed class CkksPublicKey
+{
+    private readonly byte[] _seed;
+
+    /// <summary>Wraps b and the seed that a is expanded from.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="b"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The seed is not 32 bytes or b is not in NTT form.
+    /// </exception>
+    public CkksPublicKey(RnsPolynomial b, ReadOnlySpan<byte> seed)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        if (seed.Length != CkksCiphertext.SeedSize)
+        {
+            throw new ArgumentException(
+                $"The seed must be {CkksCiphertext.SeedSize} bytes.", nameof(seed));
+        }
+
+        if (!b.IsNttForm)
+        {
+            throw new ArgumentException("A public key is kept in NTT form.", nameof(b));
+        }
+
+        B = b;
+        _seed = seed.ToArray();
+        A = RingSampler.ExpandUniform(b.Context, seed);
+    }
+
+    /// <summary>b = -a s + e, in NTT form.</summary>
+    public RnsPolynomial B { get; }
+
+    /// <summary>The uniform polynomial a, in NTT form, expanded from <see cref="Seed"/>.</summary>
+    public RnsPolynomial A { get; }
+
+    /// <summary>The public seed a is expanded from.</summary>
+    public ReadOnlySpan<byte> Seed => _seed;
+
+    /// <summary>The context of the key's parameters.</summary>
+    public CkksContext Context => B.Context;
+
+    /// <summary>
+    /// Makes the public key of <paramref name="secretKey"/> over a fresh random a.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="secretKey"/> is null.</exception>
+    public static CkksPublicKey Generate(CkksSecretKey secretKey)
+    {
+        ArgumentNullException.ThrowIfNull(secretKey);
+        Span<byte> seed = stackalloc byte[CkksCiphertext.SeedSize];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(seed);
+        return Generate(secretKey, seed);
+    }
+
+    /// <summary>
+    /// Makes the public key of <paramref name="secretKey"/> over the a expanded from
+    /// <paramref name="seed"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="secretKey"/> is null.</exception>
+    /// <exception cref="ArgumentException">The seed is not 32 bytes.</exception>
+    public static CkksPublicKey Generate(CkksSecretKey secretKey, ReadOnlySpan<byte> seed)
+    {
+        ArgumentNullException.ThrowIfNull(secretKey);
+        RnsPolynomial b = ComputeKeyShare(secretKey.Polynomial, seed);
+        return new CkksPublicKey(b, seed);
+    }
+
+    /// <summary>-a s + e for the a expanded from <paramref name="seed"/>, in NTT form.</summary>
+    internal static RnsPolynomial ComputeKeyShare(RnsPolynomial secret, ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length != CkksCiphertext.SeedSize)
+        {
+            throw new ArgumentException(
+                $"The seed must be {CkksCiphertext.SeedSize} bytes.", nameof(seed));
+        }
+
+        CkksContext context = secret.Context;
+        RnsPolynomial b = CkksEncryptor.SampleErrorNtt(context);
+        RnsPolynomial a = RingSampler.ExpandUniform(context, seed);
+        a.MultiplyInPlace(secret);
+        b.SubtractInPlace(a);
+        return b;
+    }
+}
