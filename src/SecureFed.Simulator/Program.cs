@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand("securefed-sim: SecureFed federations and benchmarks on one machine.");
         var bench = new Command("bench", "System benchmarks.");
         bench.Subcommands.Add(BenchSecAggCommand.Create());
+        bench.Subcommands.Add(BenchCkksCommand.Create());
         root.Subcommands.Add(bench);
         return root.Parse(args).Invoke();
     }

@@ -35,17 +35,17 @@ public static class CkksCollectivePublicKey
 
         // Every custodian contributes, whatever the threshold: the collective secret is the
         // sum of all k secrets, and t of the k Shamir shares of that sum recover it.
-        var sum = new RnsPolynomial(context, isNttForm: true);
+        var sum = new RnsPolynomial(context, isNttForm: true, atKeyLevel: true);
         foreach (int id in committee.CustodianIds)
         {
             RnsPolynomial share = keyShares[id]
                 ?? throw new ArgumentException(
                     $"The key share of custodian {id} is missing.", nameof(keyShares));
             context.RequireSame(share.Context, nameof(keyShares));
-            if (!share.IsNttForm)
+            if (!share.IsNttForm || !share.IsKeyLevel)
             {
                 throw new ArgumentException(
-                    "Key shares are exchanged in NTT form.", nameof(keyShares));
+                    "Key shares are exchanged in NTT form modulo Q P.", nameof(keyShares));
             }
 
             sum.AddInPlace(share);

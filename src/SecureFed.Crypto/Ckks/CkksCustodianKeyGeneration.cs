@@ -27,6 +27,7 @@ namespace SecureFed.Crypto.Ckks;
 public sealed class CkksCustodianKeyGeneration : IDisposable
 {
     private readonly RnsPolynomial _secret;
+    private readonly RnsPolynomial _secretModQ;
     private readonly RnsPolynomial[] _sharingCoefficients;
     private readonly HashSet<int> _sharedWith = [];
     private bool _completed;
@@ -67,6 +68,7 @@ public sealed class CkksCustodianKeyGeneration : IDisposable
         Committee = committee;
         CustodianId = custodianId;
         _secret = CkksSecretKey.SampleTernaryNtt(context);
+        _secretModQ = _secret.ToCiphertextLevel();
         PublicKeyShare = CkksPublicKey.ComputeKeyShare(_secret, commonSeed);
 
         // r_1 .. r_(t-1): uniform ring elements, each expanded from its own fresh seed.
@@ -95,12 +97,15 @@ public sealed class CkksCustodianKeyGeneration : IDisposable
     /// <summary>This custodian's id.</summary>
     public int CustodianId { get; }
 
-    /// <summary>b_i = -a s_i + e_i, in NTT form: public, sent to the aggregator.</summary>
+    /// <summary>
+    /// b_i = -a s_i + e_i, in NTT form modulo Q P: public, sent to the aggregator.
+    /// </summary>
     public RnsPolynomial PublicKeyShare { get; }
 
     /// <summary>
     /// Returns f_i(<paramref name="recipientId"/>), the Shamir share of this custodian's
-    /// secret for that custodian (this custodian included). Secret.
+    /// secret for that custodian (this custodian included), modulo Q: decryption never needs
+    /// the special prime. Secret.
     /// </summary>
     /// <exception cref="ArgumentException">The recipient is not in the committee.</exception>
     /// <exception cref="InvalidOperationException">
@@ -135,7 +140,7 @@ public sealed class CkksCustodianKeyGeneration : IDisposable
             share.MultiplyByIntegerInPlace(recipientId);
         }
 
-        share.AddInPlace(_secret);
+        share.AddInPlace(_secretModQ);
         return share;
     }
 
@@ -179,10 +184,10 @@ public sealed class CkksCustodianKeyGeneration : IDisposable
             }
 
             Context.RequireSame(share.Context, nameof(receivedShares));
-            if (!share.IsNttForm)
+            if (!share.IsNttForm || share.IsKeyLevel)
             {
                 throw new ArgumentException(
-                    "Secret shares are exchanged in NTT form.", nameof(receivedShares));
+                    "Secret shares are exchanged in NTT form modulo Q.", nameof(receivedShares));
             }
         }
 
@@ -216,6 +221,7 @@ public sealed class CkksCustodianKeyGeneration : IDisposable
     private void ClearSecrets()
     {
         _secret.Clear();
+        _secretModQ.Clear();
         foreach (RnsPolynomial coefficient in _sharingCoefficients)
         {
             coefficient.Clear();

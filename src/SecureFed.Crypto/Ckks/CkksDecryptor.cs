@@ -26,7 +26,7 @@ public sealed class CkksDecryptor
         _secretKey.Context.RequireSame(ciphertext.Context, nameof(ciphertext));
 
         RnsPolynomial message = ciphertext.C0.Clone();
-        message.MultiplyAddInPlace(ciphertext.C1, _secretKey.Polynomial);
+        message.MultiplyAddInPlace(ciphertext.C1, _secretKey.CiphertextLevelPolynomial);
         return new CkksPlaintext(message, ciphertext.Scale, ciphertext.Encoding);
     }
 }

@@ -1,13 +1,17 @@
 // Parameters of RNS-CKKS (Cheon, Kim, Kim, Song 2017, "Homomorphic encryption for
 // arithmetic of approximate numbers", ASIACRYPT 2017; RNS form after Cheon, Han, Kim, Kim,
 // Song 2018, SAC 2018): a ring degree N and a modulus chain of distinct NTT-friendly primes
-// q_i < 2^61 with q_i = 1 (mod 2N).
+// q_i < 2^61 with q_i = 1 (mod 2N), whose product Q is the ciphertext modulus, and one more
+// such prime P, the special prime. Keys live modulo Q P; public-key encryption computes
+// modulo Q P and divides by P, which shrinks the encryption noise to a rounding term (the
+// same device as Microsoft SEAL's last prime), so that a fresh encryption at scale 2^40 keeps
+// about 30 bits of precision rather than 27.
 //
 // Security follows the HomomorphicEncryption.org standard (Albrecht et al. 2018, "Homomorphic
 // Encryption Security Standard", Table 1, uniform ternary secrets, error sigma 3.2): for
 // 128-bit classical security log2 Q may be at most 27, 54, 109, 218, 438 and 881 bits for
 // N = 1024 ... 32768. SecureFed counts each prime as its full bit length, which overstates
-// log2 Q and so errs on the safe side. Anything outside the table needs the Unsafe factory.
+// log2 Q and so errs on the safe side. The bound applies to log2 (Q P). Anything outside the table needs the Unsafe factory.
 
 using System.Buffers.Binary;
 using System.Collections.ObjectModel;
@@ -34,17 +38,23 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
     /// <summary>The most primes a modulus chain may hold.</summary>
     public const int MaxModulusCount = 64;
 
-    private readonly ulong[] _primes;
+    /// <summary>The smallest special prime, in bits: enough to divide the noise away.</summary>
+    public const int MinSpecialPrimeBits = 20;
+
+    // The data primes followed by the special prime.
+    private readonly ulong[] _keyPrimes;
     private readonly byte[] _parameterId;
 
-    private CkksParameters(int ringDegree, ulong[] primes, bool meetsSecurityTable)
+    private CkksParameters(int ringDegree, ulong[] keyPrimes, bool meetsSecurityTable)
     {
         RingDegree = ringDegree;
-        _primes = primes;
-        Primes = new ReadOnlyCollection<ulong>(primes);
+        _keyPrimes = keyPrimes;
+        Primes = new ReadOnlyCollection<ulong>(keyPrimes[..^1]);
+        SpecialPrime = keyPrimes[^1];
         MeetsSecurityTable = meetsSecurityTable;
-        ModulusBitCount = BitCount(primes);
-        _parameterId = ComputeParameterId(ringDegree, primes);
+        ModulusBitCount = BitCount(keyPrimes);
+        CiphertextModulusBitCount = BitCount(keyPrimes[..^1]);
+        _parameterId = ComputeParameterId(ringDegree, keyPrimes);
     }
 
     /// <summary>The ring degree N: polynomials live in Z_Q[X]/(X^N + 1).</summary>
@@ -53,14 +63,26 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
     /// <summary>The number of complex slots of the canonical embedding, N/2.</summary>
     public int SlotCount => RingDegree / 2;
 
-    /// <summary>The primes q_i of the modulus chain, in chain order.</summary>
+    /// <summary>
+    /// The primes q_i of the modulus chain, in chain order; ciphertexts live modulo their
+    /// product Q.
+    /// </summary>
     public IReadOnlyList<ulong> Primes { get; }
 
-    /// <summary>The number of primes in the modulus chain.</summary>
-    public int ModulusCount => _primes.Length;
+    /// <summary>The special prime P: keys live modulo Q P, ciphertexts modulo Q.</summary>
+    public ulong SpecialPrime { get; }
 
-    /// <summary>The sum of the primes' bit lengths, an upper bound on log2 Q.</summary>
+    /// <summary>The number of primes in the modulus chain, without the special prime.</summary>
+    public int ModulusCount => _keyPrimes.Length - 1;
+
+    /// <summary>
+    /// The sum of the bit lengths of every prime, the special prime included: an upper bound
+    /// on log2 (Q P), the figure the security table bounds.
+    /// </summary>
     public int ModulusBitCount { get; }
+
+    /// <summary>The sum of the chain's bit lengths, an upper bound on log2 Q.</summary>
+    public int CiphertextModulusBitCount { get; }
 
     /// <summary>
     /// True when log2 Q is within the HomomorphicEncryption.org 128-bit bound for this
@@ -92,26 +114,59 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
 
     /// <summary>
     /// Creates parameters whose primes have the given bit sizes, generated deterministically
-    /// by <see cref="NttPrimes.Generate"/>; equal arguments give equal chains.
+    /// by <see cref="NttPrimes.Generate"/>; equal arguments give equal chains. The special
+    /// prime takes what the 128-bit bound leaves, up to 60 bits.
     /// </summary>
     /// <param name="ringDegree">The ring degree, one of <see cref="SupportedRingDegrees"/>.</param>
-    /// <param name="primeBits">Each prime's size in bits, 20 to 61, in chain order.</param>
+    /// <param name="primeBits">Each chain prime's size in bits, 20 to 61, in chain order.</param>
     /// <exception cref="ArgumentOutOfRangeException">
     /// The ring degree is not supported, or a size is out of range.
     /// </exception>
     /// <exception cref="ArgumentException">
-    /// The chain is empty or too long, or log2 Q exceeds the 128-bit bound.
+    /// The chain is empty or too long, or leaves less than 20 bits for the special prime.
     /// </exception>
     public static CkksParameters Create(int ringDegree, ReadOnlySpan<int> primeBits)
     {
-        if (!SupportedRingDegrees.Contains(ringDegree))
+        RequireSupported(ringDegree);
+        int used = 0;
+        foreach (int bits in primeBits)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(ringDegree), ringDegree,
-                "The ring degree must be 4096, 8192, 16384 or 32768.");
+            used += bits;
         }
 
-        ulong[] primes = GeneratePrimes(ringDegree, primeBits);
+        int left = MaxModulusBits128(ringDegree) - used;
+        if (left < MinSpecialPrimeBits)
+        {
+            throw new ArgumentException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"A chain of {used} bits leaves {left} bits for the special prime under " +
+                    $"the {MaxModulusBits128(ringDegree)}-bit bound of 128-bit security at " +
+                    $"ring degree {ringDegree}; at least {MinSpecialPrimeBits} are needed."),
+                nameof(primeBits));
+        }
+
+        return Create(ringDegree, primeBits, Math.Min(60, left));
+    }
+
+    /// <summary>
+    /// Creates parameters whose chain primes and special prime have the given bit sizes,
+    /// generated deterministically; refused if log2 (Q P) may exceed the 128-bit bound.
+    /// </summary>
+    /// <param name="ringDegree">The ring degree, one of <see cref="SupportedRingDegrees"/>.</param>
+    /// <param name="primeBits">Each chain prime's size in bits, 20 to 61, in chain order.</param>
+    /// <param name="specialPrimeBits">The special prime's size in bits, 20 to 61.</param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The ring degree is not supported, or a size is out of range.
+    /// </exception>
+    /// <exception cref="ArgumentException">
+    /// The chain is empty or too long, or log2 (Q P) exceeds the 128-bit bound.
+    /// </exception>
+    public static CkksParameters Create(
+        int ringDegree, ReadOnlySpan<int> primeBits, int specialPrimeBits)
+    {
+        RequireSupported(ringDegree);
+        ulong[] primes = GeneratePrimes(ringDegree, primeBits, specialPrimeBits);
         int bits = BitCount(primes);
         int bound = MaxModulusBits128(ringDegree);
         if (bits > bound)
@@ -119,8 +174,8 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
             throw new ArgumentException(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"A modulus chain of {bits} bits exceeds the {bound} bits that " +
-                    $"128-bit security allows at ring degree {ringDegree}."),
+                    $"A modulus chain of {bits} bits, special prime included, exceeds the " +
+                    $"{bound} bits that 128-bit security allows at ring degree {ringDegree}."),
                 nameof(primeBits));
         }
 
@@ -128,24 +183,19 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
     }
 
     /// <summary>
-    /// The default parameters for a ring degree: primes of 60 bits (54 at N = 4096), as many
-    /// as the 128-bit bound allows. At N = 8192 that is three primes, 180 bits, room for a
-    /// scale of 2^80 with a 30-bit integer sum and flooding noise well below the scale.
+    /// The default parameters for a ring degree: chain primes of 60 bits, as many as the
+    /// 128-bit bound allows with a special prime of at least 20 bits, which takes the rest
+    /// (up to 60 bits). At N = 8192 that is three chain primes, Q of 180 bits, room for a
+    /// scale of 2^80 with a 30-bit integer sum and flooding noise far below the scale, and a
+    /// 38-bit special prime.
     /// </summary>
     /// <param name="ringDegree">The ring degree, one of <see cref="SupportedRingDegrees"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">The ring degree is not supported.</exception>
     public static CkksParameters CreateDefault(int ringDegree)
     {
-        if (!SupportedRingDegrees.Contains(ringDegree))
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(ringDegree), ringDegree,
-                "The ring degree must be 4096, 8192, 16384 or 32768.");
-        }
-
-        int bits = ringDegree == 4096 ? 54 : 60;
-        int count = MaxModulusBits128(ringDegree) / bits;
-        return Create(ringDegree, Enumerable.Repeat(bits, count).ToArray());
+        RequireSupported(ringDegree);
+        int count = (MaxModulusBits128(ringDegree) - MinSpecialPrimeBits) / 60;
+        return Create(ringDegree, Enumerable.Repeat(60, count).ToArray());
     }
 
     /// <summary>
@@ -154,14 +204,15 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
     /// encrypted under such parameters may be recoverable.
     /// </summary>
     /// <param name="ringDegree">A power of two in [16, 32768].</param>
-    /// <param name="primeBits">Each prime's size in bits, 20 to 61, in chain order.</param>
+    /// <param name="primeBits">Each chain prime's size in bits, 20 to 61, in chain order.</param>
+    /// <param name="specialPrimeBits">The special prime's size in bits, 20 to 61.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     /// <exception cref="ArgumentException">The chain is empty or too long.</exception>
     public static CkksParameters UnsafeCreateWithoutSecurityCheck(
-        int ringDegree, ReadOnlySpan<int> primeBits)
+        int ringDegree, ReadOnlySpan<int> primeBits, int specialPrimeBits = 40)
     {
         NttPrimes.ValidateRingDegree(ringDegree);
-        ulong[] primes = GeneratePrimes(ringDegree, primeBits);
+        ulong[] primes = GeneratePrimes(ringDegree, primeBits, specialPrimeBits);
         int bound = MaxModulusBits128(ringDegree);
         int bits = BitCount(primes);
         return new CkksParameters(ringDegree, primes, bound > 0 && bits <= bound);
@@ -181,24 +232,44 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
     public override string ToString() =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"CKKS(N={RingDegree}, {ModulusCount} primes, log2 Q <= {ModulusBitCount}" +
+            $"CKKS(N={RingDegree}, {ModulusCount} primes and a special prime, " +
+            $"log2 QP <= {ModulusBitCount}" +
             $"{(MeetsSecurityTable ? string.Empty : ", below 128-bit security")})");
 
-    /// <summary>Returns the primes as an array the caller owns.</summary>
-    internal ulong[] CopyPrimes() => (ulong[])_primes.Clone();
+    /// <summary>Returns the chain primes and then the special prime, in a new array.</summary>
+    internal ulong[] CopyKeyPrimes() => (ulong[])_keyPrimes.Clone();
 
-    private static ulong[] GeneratePrimes(int ringDegree, ReadOnlySpan<int> primeBits)
+    private static void RequireSupported(int ringDegree)
     {
-        if (primeBits.IsEmpty)
+        if (!SupportedRingDegrees.Contains(ringDegree))
         {
-            throw new ArgumentException("The modulus chain needs a prime.", nameof(primeBits));
+            throw new ArgumentOutOfRangeException(
+                nameof(ringDegree), ringDegree,
+                "The ring degree must be 4096, 8192, 16384 or 32768.");
+        }
+    }
+
+    private static ulong[] GeneratePrimes(
+        int ringDegree, ReadOnlySpan<int> chainBits, int specialPrimeBits)
+    {
+        if (specialPrimeBits is < MinSpecialPrimeBits or > NttPrimes.MaxBits)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(specialPrimeBits), specialPrimeBits,
+                $"The special prime must have {MinSpecialPrimeBits} to {NttPrimes.MaxBits} bits.");
         }
 
+        if (chainBits.IsEmpty)
+        {
+            throw new ArgumentException("The modulus chain needs a prime.", nameof(chainBits));
+        }
+
+        ReadOnlySpan<int> primeBits = [.. chainBits, specialPrimeBits];
         if (primeBits.Length > MaxModulusCount)
         {
             throw new ArgumentException(
                 $"The modulus chain may hold at most {MaxModulusCount} primes.",
-                nameof(primeBits));
+                nameof(chainBits));
         }
 
         foreach (int bits in primeBits)
@@ -206,7 +277,7 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
             if (bits is < NttPrimes.MinBits or > NttPrimes.MaxBits)
             {
                 throw new ArgumentOutOfRangeException(
-                    nameof(primeBits), bits,
+                    nameof(chainBits), bits,
                     $"Prime sizes must be {NttPrimes.MinBits} to {NttPrimes.MaxBits} bits.");
             }
         }
@@ -232,6 +303,12 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
             used[bits] = next + 1;
         }
 
+        if (primes.Distinct().Count() != primes.Length)
+        {
+            throw new ArgumentException(
+                "The prime sizes overlap so much that two primes coincide.", nameof(chainBits));
+        }
+
         return primes;
     }
 
@@ -240,9 +317,9 @@ public sealed class CkksParameters : IEquatable<CkksParameters>
 
     private static byte[] ComputeParameterId(int ringDegree, ulong[] primes)
     {
-        // A fixed label, the ring degree and each prime, all little-endian: two parameter
+        // A fixed label, the ring degree and each prime, special prime last, all little-endian: two parameter
         // sets get the same id only if a SHA-256 collision is found.
-        byte[] label = "SecureFed CKKS parameters v1"u8.ToArray();
+        byte[] label = "SecureFed CKKS parameters v2"u8.ToArray();
         var input = new byte[label.Length + 8 + (8 * primes.Length)];
         label.CopyTo(input, 0);
         BinaryPrimitives.WriteInt32LittleEndian(input.AsSpan(label.Length), ringDegree);

@@ -1,7 +1,7 @@
 namespace SecureFed.Crypto.Ckks;
 
 /// <summary>
-/// A CKKS public key (b, a) with b = -a s + e, in NTT form. In threshold mode b is the sum
+/// A CKKS public key (b, a) with b = -a s + e, in NTT form modulo Q P. In threshold mode b is the sum
 /// of every custodian's b_i over one common a, and no party knows the whole s.
 /// </summary>
 public sealed class CkksPublicKey
@@ -11,7 +11,7 @@ public sealed class CkksPublicKey
     /// <summary>Wraps b and the seed that a is expanded from.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="b"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// The seed is not 32 bytes or b is not in NTT form.
+    /// The seed is not 32 bytes, or b is not in NTT form modulo Q P.
     /// </exception>
     public CkksPublicKey(RnsPolynomial b, ReadOnlySpan<byte> seed)
     {
@@ -22,14 +22,15 @@ public sealed class CkksPublicKey
                 $"The seed must be {CkksCiphertext.SeedSize} bytes.", nameof(seed));
         }
 
-        if (!b.IsNttForm)
+        if (!b.IsNttForm || !b.IsKeyLevel)
         {
-            throw new ArgumentException("A public key is kept in NTT form.", nameof(b));
+            throw new ArgumentException(
+                "A public key is kept in NTT form modulo Q P.", nameof(b));
         }
 
         B = b;
         _seed = seed.ToArray();
-        A = RingSampler.ExpandUniform(b.Context, seed);
+        A = RingSampler.ExpandUniform(b.Context, seed, atKeyLevel: true);
     }
 
     /// <summary>b = -a s + e, in NTT form.</summary>
@@ -69,7 +70,10 @@ public sealed class CkksPublicKey
         return new CkksPublicKey(b, seed);
     }
 
-    /// <summary>-a s + e for the a expanded from <paramref name="seed"/>, in NTT form.</summary>
+    /// <summary>
+    /// -a s + e modulo Q P for the a expanded from <paramref name="seed"/>, in NTT form;
+    /// <paramref name="secret"/> is s modulo Q P.
+    /// </summary>
     internal static RnsPolynomial ComputeKeyShare(RnsPolynomial secret, ReadOnlySpan<byte> seed)
     {
         if (seed.Length != CkksCiphertext.SeedSize)
@@ -79,8 +83,8 @@ public sealed class CkksPublicKey
         }
 
         CkksContext context = secret.Context;
-        RnsPolynomial b = CkksEncryptor.SampleErrorNtt(context);
-        RnsPolynomial a = RingSampler.ExpandUniform(context, seed);
+        RnsPolynomial b = CkksEncryptor.SampleErrorNtt(context, atKeyLevel: true);
+        RnsPolynomial a = RingSampler.ExpandUniform(context, seed, atKeyLevel: true);
         a.MultiplyInPlace(secret);
         b.SubtractInPlace(a);
         return b;

@@ -24,9 +24,10 @@ public sealed class CkksThresholdKeyShare : IDisposable
                 $"Custodian {custodianId} is not in the committee.", nameof(custodianId));
         }
 
-        if (!share.IsNttForm)
+        if (!share.IsNttForm || share.IsKeyLevel)
         {
-            throw new ArgumentException("A key share is kept in NTT form.", nameof(share));
+            throw new ArgumentException(
+                "A key share is kept in NTT form modulo Q.", nameof(share));
         }
 
         Committee = committee;

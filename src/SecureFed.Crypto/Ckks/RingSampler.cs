@@ -146,13 +146,16 @@ internal sealed class RingSampler : IDisposable
     /// <summary>
     /// Returns the polynomial, in NTT form, whose rows are uniform modulo each prime, expanded
     /// deterministically from <paramref name="seed"/>. A uniform NTT form is a uniform
-    /// polynomial, since the transform is a bijection, so no transform is needed.
+    /// polynomial, since the transform is a bijection, so no transform is needed. Rows do
+    /// not depend on the level: the ciphertext-level expansion is the key-level one without
+    /// its last row.
     /// </summary>
-    public static RnsPolynomial ExpandUniform(CkksContext context, ReadOnlySpan<byte> seed)
+    public static RnsPolynomial ExpandUniform(
+        CkksContext context, ReadOnlySpan<byte> seed, bool atKeyLevel = false)
     {
-        var polynomial = new RnsPolynomial(context, isNttForm: true);
+        var polynomial = new RnsPolynomial(context, isNttForm: true, atKeyLevel);
         using var prg = new MaskPrg(seed);
-        for (int i = 0; i < context.ModulusCount; i++)
+        for (int i = 0; i < polynomial.ModulusCount; i++)
         {
             // Row i uses coordinates [i N, (i + 1) N), so that no two rows share randomness.
             prg.GenerateModulo(

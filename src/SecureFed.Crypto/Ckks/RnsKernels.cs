@@ -101,10 +101,14 @@ internal static class RnsKernels
     }
 
     /// <summary>target[j] = target[j] * w mod q for a fixed residue w.</summary>
+    public static void MultiplyScalar(Span<ulong> target, ulong w, Modulus modulus) =>
+        MultiplyScalarShoup(target, w, modulus.ShoupPrecompute(w), modulus);
+
+    /// <summary>target[j] = target[j] * w mod q, given w's Shoup quotient.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MultiplyScalar(Span<ulong> target, ulong w, Modulus modulus)
+    public static void MultiplyScalarShoup(
+        Span<ulong> target, ulong w, ulong wShoup, Modulus modulus)
     {
-        ulong wShoup = modulus.ShoupPrecompute(w);
         for (int j = 0; j < target.Length; j++)
         {
             target[j] = modulus.MultiplyShoup(target[j], w, wShoup);

@@ -1,5 +1,6 @@
 // A polynomial of Z_Q[X]/(X^N + 1) in residue number system form: one row of N residues for
-// each prime q_i of the modulus chain, stored prime-major in one array (row i holds the
+// each prime q_i of the modulus chain (and, for keys, one more for the special prime P, so
+// that the polynomial lives modulo Q P), stored prime-major in one array (row i holds the
 // coefficients, or the NTT evaluations, modulo q_i). The representation is either the
 // coefficient form or the NTT form; products are only defined in NTT form, where they are
 // coefficient-wise.
@@ -26,11 +27,22 @@ public sealed class RnsPolynomial
     /// <param name="isNttForm">Whether the rows hold NTT evaluations.</param>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
     public RnsPolynomial(CkksContext context, bool isNttForm)
+        : this(context, isNttForm, atKeyLevel: false)
+    {
+    }
+
+    /// <summary>Creates the zero polynomial modulo Q, or modulo Q P for a key.</summary>
+    /// <param name="context">The parameters' context.</param>
+    /// <param name="isNttForm">Whether the rows hold NTT evaluations.</param>
+    /// <param name="atKeyLevel">Whether to add the special prime's row.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public RnsPolynomial(CkksContext context, bool isNttForm, bool atKeyLevel)
     {
         ArgumentNullException.ThrowIfNull(context);
         Context = context;
         IsNttForm = isNttForm;
-        _residues = new ulong[context.RingDegree * context.ModulusCount];
+        ModulusCount = atKeyLevel ? context.KeyModulusCount : context.ModulusCount;
+        _residues = new ulong[context.RingDegree * ModulusCount];
     }
 
     /// <summary>The context of the parameters the polynomial belongs to.</summary>
@@ -42,8 +54,14 @@ public sealed class RnsPolynomial
     /// <summary>The ring degree N, the length of each row.</summary>
     public int RingDegree => Context.RingDegree;
 
-    /// <summary>The number of rows, one per prime.</summary>
-    public int ModulusCount => Context.ModulusCount;
+    /// <summary>
+    /// The number of rows, one per prime: the chain's primes, and the special prime too
+    /// when <see cref="IsKeyLevel"/>.
+    /// </summary>
+    public int ModulusCount { get; }
+
+    /// <summary>True when the polynomial lives modulo Q P rather than Q.</summary>
+    public bool IsKeyLevel => ModulusCount == Context.KeyModulusCount;
 
     /// <summary>All rows, prime-major: row i is entries [i N, (i + 1) N).</summary>
     internal Span<ulong> AllResidues => _residues;
@@ -64,18 +82,19 @@ public sealed class RnsPolynomial
     /// <summary>Returns a copy of this polynomial.</summary>
     public RnsPolynomial Clone()
     {
-        var copy = new RnsPolynomial(Context, IsNttForm);
+        var copy = new RnsPolynomial(Context, IsNttForm, IsKeyLevel);
         _residues.CopyTo(copy._residues, 0);
         return copy;
     }
 
     /// <summary>Overwrites this polynomial with <paramref name="source"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
-    /// <exception cref="ArgumentException">The parameters differ.</exception>
+    /// <exception cref="ArgumentException">The parameters or levels differ.</exception>
     public void CopyFrom(RnsPolynomial source)
     {
         ArgumentNullException.ThrowIfNull(source);
         Context.RequireSame(source.Context, nameof(source));
+        RequireSameLevel(source, nameof(source));
         source._residues.CopyTo(_residues, 0);
         IsNttForm = source.IsNttForm;
     }
@@ -247,6 +266,17 @@ public sealed class RnsPolynomial
         }
     }
 
+    /// <summary>
+    /// Returns the first <see cref="CkksContext.ModulusCount"/> rows, modulo Q, as a new
+    /// polynomial: a key-level polynomial reduced to the ciphertext level.
+    /// </summary>
+    public RnsPolynomial ToCiphertextLevel()
+    {
+        var copy = new RnsPolynomial(Context, IsNttForm, atKeyLevel: false);
+        _residues.AsSpan(0, copy._residues.Length).CopyTo(copy._residues);
+        return copy;
+    }
+
     /// <summary>True when the other polynomial has the same parameters, form and residues.</summary>
     /// <remarks>The comparison takes the same time wherever the residues differ.</remarks>
     public bool ContentEquals(RnsPolynomial other)
@@ -254,6 +284,7 @@ public sealed class RnsPolynomial
         ArgumentNullException.ThrowIfNull(other);
         return Context.Parameters.Equals(other.Context.Parameters)
             && IsNttForm == other.IsNttForm
+            && ModulusCount == other.ModulusCount
             && CryptographicOperations.FixedTimeEquals(
                 MemoryMarshal.AsBytes(_residues.AsSpan()),
                 MemoryMarshal.AsBytes(
@@ -281,10 +312,21 @@ public sealed class RnsPolynomial
     {
         ArgumentNullException.ThrowIfNull(other, paramName);
         Context.RequireSame(other.Context, paramName);
+        RequireSameLevel(other, paramName);
         if (other.IsNttForm != IsNttForm)
         {
             throw new ArgumentException(
                 "The operands are in different forms (NTT and coefficient).", paramName);
+        }
+    }
+
+    private void RequireSameLevel(RnsPolynomial other, string paramName)
+    {
+        if (other.ModulusCount != ModulusCount)
+        {
+            throw new ArgumentException(
+                "The operands live modulo different products of primes (key and ciphertext " +
+                "levels).", paramName);
         }
     }
 

@@ -17,14 +17,24 @@ public class CkksParametersTests
     }
 
     [Theory]
-    [InlineData(4096, new[] { 55, 55 })]
-    [InlineData(8192, new[] { 60, 60, 60, 39 })]
-    [InlineData(16384, new[] { 60, 60, 60, 60, 60, 60, 60, 20 })]
-    [InlineData(32768, new[] { 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61 })]
-    public void Create_ChainAboveBound_IsRefused(int n, int[] bits)
+    [InlineData(4096, new[] { 55 }, 55)]
+    [InlineData(8192, new[] { 60, 60, 60 }, 39)]
+    [InlineData(16384, new[] { 60, 60, 60, 60, 60, 60, 60 }, 20)]
+    [InlineData(32768, new[] { 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61 }, 61)]
+    public void Create_ChainAboveBound_IsRefused(int n, int[] bits, int specialBits)
+    {
+        var error = Assert.Throws<ArgumentException>(
+            () => CkksParameters.Create(n, bits, specialBits));
+        Assert.Contains("128-bit", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(4096, new[] { 60, 30 })]
+    [InlineData(8192, new[] { 60, 60, 60, 20 })]
+    public void Create_NoRoomForTheSpecialPrime_IsRefused(int n, int[] bits)
     {
         var error = Assert.Throws<ArgumentException>(() => CkksParameters.Create(n, bits));
-        Assert.Contains("128-bit", error.Message, StringComparison.Ordinal);
+        Assert.Contains("special prime", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -32,7 +42,7 @@ public class CkksParametersTests
     [InlineData(8192, new[] { 60, 60, 60, 40 })]
     public void UnsafeCreate_ChainAboveBound_IsAllowedAndFlagged(int n, int[] bits)
     {
-        CkksParameters parameters = CkksParameters.UnsafeCreateWithoutSecurityCheck(n, bits);
+        CkksParameters parameters = CkksParameters.UnsafeCreateWithoutSecurityCheck(n, bits, 60);
 
         Assert.False(parameters.MeetsSecurityTable);
         Assert.Contains("below 128-bit security", parameters.ToString(), StringComparison.Ordinal);
@@ -46,15 +56,17 @@ public class CkksParametersTests
     [InlineData(16384, new[] { 60, 60, 60, 60, 60, 60, 58, 20 })]
     public void Create_ChainAtOrBelowBound_IsAccepted(int n, int[] bits)
     {
-        CkksParameters parameters = CkksParameters.Create(n, bits);
+        // The last size is the special prime's, as in Microsoft SEAL's coefficient moduli.
+        CkksParameters parameters = CkksParameters.Create(n, bits[..^1], bits[^1]);
+        ulong[] all = [.. parameters.Primes, parameters.SpecialPrime];
 
         Assert.True(parameters.MeetsSecurityTable);
         Assert.True(parameters.ModulusBitCount <= CkksParameters.MaxModulusBits128(n));
-        Assert.Equal(bits.Length, parameters.ModulusCount);
-        Assert.Equal(parameters.Primes.Count, parameters.Primes.Distinct().Count());
+        Assert.Equal(bits.Length - 1, parameters.ModulusCount);
+        Assert.Equal(all.Length, all.Distinct().Count());
         for (int i = 0; i < bits.Length; i++)
         {
-            ulong q = parameters.Primes[i];
+            ulong q = all[i];
             Assert.Equal(1UL, q % (2UL * (ulong)n));
             Assert.True(q < 1UL << bits[i] && q > 1UL << (bits[i] - 1));
         }
@@ -79,31 +91,35 @@ public class CkksParametersTests
     }
 
     [Theory]
-    [InlineData(4096, 2, 108)]
-    [InlineData(8192, 3, 180)]
-    [InlineData(16384, 7, 420)]
-    [InlineData(32768, 14, 840)]
-    public void CreateDefault_FitsTheBound(int n, int count, int bits)
+    [InlineData(4096, 1, 60, 49)]
+    [InlineData(8192, 3, 180, 38)]
+    [InlineData(16384, 6, 360, 60)]
+    [InlineData(32768, 14, 840, 41)]
+    public void CreateDefault_FitsTheBound(int n, int count, int bits, int specialBits)
     {
         CkksParameters parameters = CkksParameters.CreateDefault(n);
 
         Assert.Equal(count, parameters.ModulusCount);
-        Assert.Equal(bits, parameters.ModulusBitCount);
+        Assert.Equal(bits, parameters.CiphertextModulusBitCount);
+        Assert.Equal(bits + specialBits, parameters.ModulusBitCount);
+        Assert.Equal(specialBits, 64 - (int)ulong.LeadingZeroCount(parameters.SpecialPrime));
         Assert.True(parameters.MeetsSecurityTable);
     }
 
     [Fact]
     public void ParameterId_IsDeterministicAndSeparatesChains()
     {
-        CkksParameters first = CkksParameters.Create(8192, [60, 40, 40, 60]);
-        CkksParameters again = CkksParameters.Create(8192, [60, 40, 40, 60]);
-        CkksParameters reordered = CkksParameters.Create(8192, [60, 60, 40, 40]);
-        CkksParameters otherDegree = CkksParameters.Create(16384, [60, 40, 40, 60]);
+        CkksParameters first = CkksParameters.Create(8192, [60, 40, 40], 60);
+        CkksParameters again = CkksParameters.Create(8192, [60, 40, 40], 60);
+        CkksParameters reordered = CkksParameters.Create(8192, [40, 60, 40], 60);
+        CkksParameters otherSpecial = CkksParameters.Create(8192, [60, 40, 40], 50);
+        CkksParameters otherDegree = CkksParameters.Create(16384, [60, 40, 40], 60);
 
         Assert.Equal(first.Primes, again.Primes);
         Assert.True(first.ParameterId.SequenceEqual(again.ParameterId));
         Assert.Equal(first, again);
         Assert.NotEqual(first, reordered);
+        Assert.NotEqual(first, otherSpecial);
         Assert.NotEqual(first, otherDegree);
         Assert.Equal(CkksParameters.ParameterIdSize, first.ParameterId.Length);
     }
