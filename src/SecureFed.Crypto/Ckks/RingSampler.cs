@@ -108,16 +108,12 @@ internal sealed class RingSampler : IDisposable
     /// <summary>Writes centred binomial values with eta = 21 (standard deviation 3.24).</summary>
     public void SampleCenteredBinomial(Span<long> destination)
     {
-        Span<byte> word = stackalloc byte[8];
         for (int j = 0; j < destination.Length; j++)
         {
-            NextBytes(word);
-            ulong bits = BinaryPrimitives.ReadUInt64LittleEndian(word);
+            ulong bits = NextWord();
             destination[j] = BitOperations.PopCount(bits & EtaMask)
                 - BitOperations.PopCount((bits >> BinomialEta) & EtaMask);
         }
-
-        CryptographicOperations.ZeroMemory(word);
     }
 
     /// <summary>Writes values uniform on [-2^bits, 2^bits), for flooding noise.</summary>
@@ -130,17 +126,12 @@ internal sealed class RingSampler : IDisposable
             throw new ArgumentOutOfRangeException(nameof(bits), bits, "Expected 1 to 62 bits.");
         }
 
-        Span<byte> word = stackalloc byte[8];
         ulong mask = (2UL << bits) - 1;
         long offset = 1L << bits;
         for (int j = 0; j < destination.Length; j++)
         {
-            NextBytes(word);
-            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(word) & mask;
-            destination[j] = (long)value - offset;
+            destination[j] = (long)(NextWord() & mask) - offset;
         }
-
-        CryptographicOperations.ZeroMemory(word);
     }
 
     /// <summary>
@@ -176,6 +167,27 @@ internal sealed class RingSampler : IDisposable
         _disposed = true;
         CryptographicOperations.ZeroMemory(_buffer);
         _prg.Dispose();
+    }
+
+    /// <summary>The next eight bytes of the stream as a little-endian word.</summary>
+    private ulong NextWord()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_available < 8)
+        {
+            Span<byte> word = stackalloc byte[8];
+            NextBytes(word);
+            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(word);
+            CryptographicOperations.ZeroMemory(word);
+            return value;
+        }
+
+        // Read in place and wipe what was read, so that used randomness does not linger.
+        Span<byte> slice = _buffer.AsSpan(BufferSize - _available, 8);
+        ulong result = BinaryPrimitives.ReadUInt64LittleEndian(slice);
+        slice.Clear();
+        _available -= 8;
+        return result;
     }
 
     private void Refill()

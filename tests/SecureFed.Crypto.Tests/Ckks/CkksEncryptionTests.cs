@@ -6,7 +6,8 @@ public class CkksEncryptionTests
 {
     private const int N = 1024;
 
-    // Worst case of e0 + e u + s e1 with |e| <= 21 and ternary u, s.
+    // Worst case of e0 + e u + s e1 with |e| <= 21 and ternary u, s: a loose bound, since
+    // division by the special prime leaves only a rounding term.
     private const long PublicKeyNoiseBound = 21 * ((2 * N) + 1);
 
     private static readonly CkksContext Context = CkksTestKit.SmallContext(N, 50, 50);
@@ -26,6 +27,32 @@ public class CkksEncryptionTests
         long distance = CkksTestKit.MaxDistance(message, decrypted);
         Assert.True(distance <= PublicKeyNoiseBound, $"noise {distance}");
         Assert.True(distance > 0, "public-key encryption must add noise");
+    }
+
+    [Theory]
+    [InlineData(new[] { 30, 30 }, 60)]
+    [InlineData(new[] { 40 }, 20)]
+    [InlineData(new[] { 61, 25 }, 61)]
+    public void PublicKeyEncryption_AnySpecialPrimeSize_DividesTheNoiseAway(
+        int[] chainBits, int specialBits)
+    {
+        // A special prime above the chain primes takes the general reduction path; any size
+        // leaves only the rounding term, |e| <= 1 + N / 2 in the worst case and far less in
+        // practice.
+        var context = new CkksContext(
+            CkksParameters.UnsafeCreateWithoutSecurityCheck(N, chainBits, specialBits));
+        using CkksSecretKey secretKey = CkksSecretKey.Generate(context);
+        CkksPublicKey publicKey = CkksPublicKey.Generate(secretKey);
+        long[] message = CkksTestKit.RandomIntegers(new Random(specialBits), N, 1L << 18);
+
+        CkksCiphertext ciphertext = new CkksEncryptor(publicKey)
+            .Encrypt(CkksTestKit.CoefficientPlaintext(context, message));
+        long[] decrypted = CkksTestKit.CentredCoefficients(
+            new CkksDecryptor(secretKey).Decrypt(ciphertext));
+
+        long distance = CkksTestKit.MaxDistance(message, decrypted);
+        long bound = specialBits >= 40 ? 200 : 200 + ((21L * ((2 * N) + 1)) >> (specialBits - 1));
+        Assert.True(distance <= bound, $"noise {distance}");
     }
 
     [Fact]

@@ -156,6 +156,109 @@ public class NttTests
         Assert.Throws<ArgumentNullException>(() => new NttTables(16, null!));
     }
 
+    public static TheoryData<int, int> PathSizes
+    {
+        get
+        {
+            var data = new TheoryData<int, int>();
+            foreach (int n in new[] { 16, 32, 64, 1024, 8192 })
+            {
+                foreach (int bits in new[] { 30, 50, 60, 61 })
+                {
+                    data.Add(n, bits);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathSizes))]
+    public void ScalarAndAvx2Paths_AgreeWithEachOther(int n, int bits)
+    {
+        NttTables tables = MakeTables(n, bits);
+        ulong q = tables.Modulus.Value;
+        var random = new Random(7 * n + bits);
+        ulong[] original = RandomPolynomial(random, tables);
+
+        // Extreme values exercise the lazy bounds: all q - 1 in one half, zeros elsewhere.
+        original[0] = q - 1;
+        original[n / 2] = q - 1;
+        original[^1] = 0;
+        ulong[] scalar = (ulong[])original.Clone();
+        ulong[] vector = (ulong[])original.Clone();
+
+        Ntt.ForwardCore(scalar, tables, avx2: false);
+        Ntt.ForwardCore(vector, tables, avx2: true);
+        Assert.Equal(scalar, vector);
+        Assert.All(scalar, v => Assert.True(v < q));
+
+        Ntt.InverseCore(scalar, tables, avx2: false);
+        Ntt.InverseCore(vector, tables, avx2: true);
+        Assert.Equal(original, scalar);
+        Assert.Equal(original, vector);
+
+        var top = new ulong[n];
+        Array.Fill(top, q - 1);
+        ulong[] topScalar = (ulong[])top.Clone();
+        Ntt.ForwardCore(top, tables, avx2: true);
+        Ntt.ForwardCore(topScalar, tables, avx2: false);
+        Assert.Equal(topScalar, top);
+        Ntt.InverseCore(top, tables, avx2: true);
+        Ntt.InverseCore(topScalar, tables, avx2: false);
+        Assert.All(top, v => Assert.Equal(q - 1, v));
+        Assert.All(topScalar, v => Assert.Equal(q - 1, v));
+    }
+
+    [Theory]
+    [MemberData(nameof(PathSizes))]
+    public void BothPaths_PointwiseProduct_IsSchoolbookNegacyclicProduct(int n, int bits)
+    {
+        NttTables tables = MakeTables(n, bits);
+        Modulus modulus = tables.Modulus;
+        var random = new Random(11 * n + bits);
+        ulong[] a = RandomPolynomial(random, tables);
+        ulong[] b = RandomPolynomial(random, tables);
+        a[0] = modulus.Value - 1;
+        b[^1] = modulus.Value - 1;
+        ulong[] expected = n <= 1024
+            ? SchoolbookNegacyclic(a, b, modulus.Value)
+            : SchoolbookNegacyclicUInt128(a, b, modulus.Value);
+
+        foreach (bool avx2 in new[] { false, true })
+        {
+            ulong[] x = (ulong[])a.Clone();
+            ulong[] y = (ulong[])b.Clone();
+            Ntt.ForwardCore(x, tables, avx2);
+            Ntt.ForwardCore(y, tables, avx2);
+            var product = new ulong[n];
+            for (int i = 0; i < n; i++)
+            {
+                product[i] = modulus.Multiply(x[i], y[i]);
+            }
+
+            Ntt.InverseCore(product, tables, avx2);
+
+            Assert.Equal(expected, product);
+        }
+    }
+
+    [Fact]
+    public void Core_WrongLength_Throws()
+    {
+        NttTables tables = MakeTables(16, 30);
+
+        // The core loops index without bounds checks, so a wrong length must be refused.
+        foreach (bool avx2 in new[] { false, true })
+        {
+            Assert.Throws<ArgumentException>(
+                () => Ntt.ForwardCore(new ulong[8], tables, avx2));
+            Assert.Throws<ArgumentException>(
+                () => Ntt.InverseCore(new ulong[32], tables, avx2));
+        }
+    }
+
     private static NttTables MakeTables(int n, int bits) =>
         new(n, new Modulus(NttPrimes.Generate(n, bits, 1)[0]));
 
@@ -168,6 +271,28 @@ public class NttTests
         }
 
         return values;
+    }
+
+    // The same product with modular UInt128 accumulation: BigInteger is too slow for
+    // N = 8192 (67 million terms).
+    private static ulong[] SchoolbookNegacyclicUInt128(ulong[] a, ulong[] b, ulong q)
+    {
+        int n = a.Length;
+        var modulus = new Modulus(q);
+        var sums = new ulong[n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                ulong term = modulus.Multiply(a[i], b[j]);
+                int k = i + j;
+                sums[k & (n - 1)] = k < n
+                    ? modulus.Add(sums[k], term)
+                    : modulus.Subtract(sums[k - n], term);
+            }
+        }
+
+        return sums;
     }
 
     private static ulong[] SchoolbookNegacyclic(ulong[] a, ulong[] b, ulong q)
