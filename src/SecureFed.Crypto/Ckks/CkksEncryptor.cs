@@ -16,6 +16,7 @@
 // Secret-key: sample a uniform a from a fresh seed and an error e; output (-a s + e + m, a)
 // modulo Q, where a can travel as its 32-byte seed; three forward transforms.
 
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace SecureFed.Crypto.Ckks;
@@ -68,13 +69,18 @@ public sealed class CkksEncryptor
         int count = Context.ModulusCount;
         var c0 = new RnsPolynomial(Context, isNttForm: true);
         var c1 = new RnsPolynomial(Context, isNttForm: true);
-        var u = new long[n];
-        var e0 = new long[n];
-        var e1 = new long[n];
-        var uRows = new ulong[(count + 1) * n];
-        var specialRow = new ulong[n];
-        var correction = new long[n];
-        var row = new ulong[n];
+        // Scratch comes from the shared pools: an encryption would otherwise allocate about
+        // 0.6 MiB of large-object heap for it each time. Everything is cleared before return,
+        // since u and the errors are secret.
+        long[] smallBuffer = ArrayPool<long>.Shared.Rent(4 * n);
+        ulong[] wideBuffer = ArrayPool<ulong>.Shared.Rent((count + 3) * n);
+        Span<long> u = smallBuffer.AsSpan(0, n);
+        Span<long> e0 = smallBuffer.AsSpan(n, n);
+        Span<long> e1 = smallBuffer.AsSpan(2 * n, n);
+        Span<long> correction = smallBuffer.AsSpan(3 * n, n);
+        Span<ulong> uRows = wideBuffer.AsSpan(0, (count + 1) * n);
+        Span<ulong> specialRow = wideBuffer.AsSpan((count + 1) * n, n);
+        Span<ulong> row = wideBuffer.AsSpan((count + 2) * n, n);
         try
         {
             using (var sampler = RingSampler.CreateRandom())
@@ -86,24 +92,23 @@ public sealed class CkksEncryptor
 
             for (int i = 0; i <= count; i++)
             {
-                Span<ulong> uRow = uRows.AsSpan(i * n, n);
+                Span<ulong> uRow = uRows.Slice(i * n, n);
                 LiftSmall(u, Context.ModulusAt(i), uRow);
                 Ntt.ForwardCore(uRow, Context.NttTablesAt(i));
             }
 
-            EncryptComponent(publicKey.B, uRows, e0, c0, specialRow, correction, row);
-            EncryptComponent(publicKey.A, uRows, e1, c1, specialRow, correction, row);
+            EncryptComponent(
+                publicKey.B, publicKey.BShoup, uRows, e0, c0, specialRow, correction, row);
+            EncryptComponent(
+                publicKey.A, publicKey.AShoup, uRows, e1, c1, specialRow, correction, row);
             c0.AddInPlace(plaintext.Polynomial);
         }
         finally
         {
-            Array.Clear(u);
-            Array.Clear(e0);
-            Array.Clear(e1);
-            Array.Clear(uRows);
-            Array.Clear(specialRow);
-            Array.Clear(correction);
-            Array.Clear(row);
+            smallBuffer.AsSpan(0, 4 * n).Clear();
+            wideBuffer.AsSpan(0, (count + 3) * n).Clear();
+            ArrayPool<long>.Shared.Return(smallBuffer);
+            ArrayPool<ulong>.Shared.Return(wideBuffer);
         }
 
         return new CkksCiphertext(c0, c1, plaintext.Scale, plaintext.Encoding);
@@ -168,8 +173,9 @@ public sealed class CkksEncryptor
     /// form), given u in NTT form modulo every prime of Q P.
     /// </summary>
     private void EncryptComponent(
-        RnsPolynomial keyPart, ReadOnlySpan<ulong> uRows, ReadOnlySpan<long> error,
-        RnsPolynomial output, Span<ulong> specialRow, Span<long> correction, Span<ulong> row)
+        RnsPolynomial keyPart, ReadOnlySpan<ulong> keyPartShoup, ReadOnlySpan<ulong> uRows,
+        ReadOnlySpan<long> error, RnsPolynomial output, Span<ulong> specialRow,
+        Span<long> correction, Span<ulong> row)
     {
         int n = Context.RingDegree;
         int count = Context.ModulusCount;
@@ -177,8 +183,9 @@ public sealed class CkksEncryptor
         // The special prime's row in coefficient form, plus the error, centred: t. What the
         // chain primes need is e - t, whose magnitude is below P / 2 + 21.
         Modulus special = Context.ModulusAt(count);
-        keyPart.Row(count).CopyTo(specialRow);
-        RnsKernels.Multiply(specialRow, uRows.Slice(count * n, n), special);
+        RnsKernels.MultiplyShoup(
+            specialRow, uRows.Slice(count * n, n), keyPart.Row(count),
+            keyPartShoup.Slice(count * n, n), special);
         Ntt.InverseCore(specialRow, Context.NttTablesAt(count));
         ulong p = special.Value;
         ulong half = p >> 1;
@@ -202,8 +209,9 @@ public sealed class CkksEncryptor
             ulong q = modulus.Value;
             Span<ulong> outputRow = output.Row(i);
 
-            keyPart.Row(i).CopyTo(outputRow);
-            RnsKernels.Multiply(outputRow, uRows.Slice(i * n, n), modulus);
+            RnsKernels.MultiplyShoup(
+                outputRow, uRows.Slice(i * n, n), keyPart.Row(i),
+                keyPartShoup.Slice(i * n, n), modulus);
 
             // e - t into row i; when it is smaller than q_i in magnitude, as with the default
             // parameters (P below every chain prime), adding q under the sign mask suffices.

@@ -37,6 +37,10 @@ internal sealed class RingSampler : IDisposable
     private const int BufferSize = 4096;
     private const ulong EtaMask = (1UL << BinomialEta) - 1;
 
+    // High half of the counter block for uniform rows: an ASCII tag keeps these keystreams
+    // apart from every other use of a MaskPrg, and the row index sits in the low bits.
+    private const ulong UniformDomain = 0x434B_4B53_0000_0000UL;
+
     private readonly MaskPrg _prg;
     private readonly byte[] _buffer = new byte[BufferSize];
     private ulong _nextBlock;
@@ -146,14 +150,42 @@ internal sealed class RingSampler : IDisposable
     {
         var polynomial = new RnsPolynomial(context, isNttForm: true, atKeyLevel);
         using var prg = new MaskPrg(seed);
+        Span<byte> chunk = stackalloc byte[BufferSize];
         for (int i = 0; i < polynomial.ModulusCount; i++)
         {
-            // Row i uses coordinates [i N, (i + 1) N), so that no two rows share randomness.
-            prg.GenerateModulo(
-                (long)i * context.RingDegree, context.ModulusAt(i).Value, polynomial.Row(i));
+            ExpandRow(prg, i, context.ModulusAt(i), polynomial.Row(i), chunk);
         }
 
         return polynomial;
+    }
+
+    /// <summary>
+    /// Fills one row with values uniform below q: 64-bit words of the keystream of domain
+    /// (<see cref="UniformDomain"/>, row), masked to q's bit length, kept when below q.
+    /// q > 2^(b-1) keeps more than half of the candidates; the rejections depend only on
+    /// the public seed.
+    /// </summary>
+    private static void ExpandRow(
+        MaskPrg prg, int rowIndex, Modulus modulus, Span<ulong> row, Span<byte> chunk)
+    {
+        ulong q = modulus.Value;
+        ulong mask = modulus.BitCount == 64 ? ulong.MaxValue : (1UL << modulus.BitCount) - 1;
+        ulong high = UniformDomain | (uint)rowIndex;
+        ulong block = 0;
+        int filled = 0;
+        while (filled < row.Length)
+        {
+            prg.CounterKeystream(high, block, chunk);
+            block += (ulong)(chunk.Length / 16);
+            for (int offset = 0; offset < chunk.Length && filled < row.Length; offset += 8)
+            {
+                ulong candidate = BinaryPrimitives.ReadUInt64LittleEndian(chunk[offset..]) & mask;
+                if (candidate < q)
+                {
+                    row[filled++] = candidate;
+                }
+            }
+        }
     }
 
     /// <summary>Clears the buffer and the PRG's round keys.</summary>

@@ -89,6 +89,21 @@ internal static class RnsKernels
         }
     }
 
+    /// <summary>
+    /// target[j] = x[j] * w[j] mod q for fixed residues w with Shoup quotients wShoup.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyShoup(
+        Span<ulong> target, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> w,
+        ReadOnlySpan<ulong> wShoup, Modulus modulus)
+    {
+        for (int j = 0; j < target.Length && j < x.Length && j < w.Length && j < wShoup.Length;
+            j++)
+        {
+            target[j] = modulus.MultiplyShoup(x[j], w[j], wShoup[j]);
+        }
+    }
+
     /// <summary>target[j] = target[j] + a[j] * b[j] mod q.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAdd(
