@@ -3,6 +3,8 @@
 // (coefficient-wise in NTT form). Products multiply the scale; there is no rescaling, so a
 // chain of products must fit in the modulus chain, which the appliance's single product
 // (averaging) always does.
+// Limitation: no rescaling, relinearization or rotation; HE mode needs none of them, and a
+// product whose scale outgrows Q decrypts to noise rather than failing here.
 
 namespace SecureFed.Crypto.Ckks;
 

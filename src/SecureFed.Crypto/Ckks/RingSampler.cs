@@ -13,7 +13,8 @@
 //   "Multiparty computation with low communication, computation and interaction via
 //   threshold FHE", EUROCRYPT 2012), standard deviation 2^b / sqrt(3);
 // - uniform modulo each prime for the common random polynomial and for c1 of secret-key
-//   encryption, expanded from a seed so that the seed can stand in for the polynomial.
+//   encryption, expanded from a seed so that the seed can stand in for the polynomial:
+//   64-bit keystream words masked to the prime's bit length and kept when below it.
 
 using System.Buffers.Binary;
 using System.Numerics;

@@ -32,8 +32,11 @@ public sealed record CkksBenchReport
     /// <summary>Encoding N/2 real values into slots at scale 2^40.</summary>
     public required double EncodeMs { get; init; }
 
-    /// <summary>Encoding N integers into coefficients at scale 2^80.</summary>
+    /// <summary>Encoding N integers into coefficients at scale 2^80 (or less for short Q).</summary>
     public required double EncodeCoefficientsMs { get; init; }
+
+    /// <summary>log2 of the scale <see cref="EncodeCoefficientsMs"/> was measured at.</summary>
+    public required int EncodeCoefficientsScaleBits { get; init; }
 
     /// <summary>Public-key encryption.</summary>
     public required double EncryptPkMs { get; init; }
@@ -100,9 +103,10 @@ public sealed record CkksBenchReport
 
     /// <summary>
     /// True when N 20-bit integers from each client, encrypted at scale 2^80 under a 3-of-5
-    /// collective key, summed and decrypted by three custodians, round to the exact sum.
+    /// collective key, summed and decrypted by three custodians, round to the exact sum;
+    /// null when Q is too short to run the check (N = 4096 with the default chain).
     /// </summary>
-    public required bool ExactThresholdSum { get; init; }
+    public required bool? ExactThresholdSum { get; init; }
 
     /// <summary>The node-seal reference measured in the same run, when asked for.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

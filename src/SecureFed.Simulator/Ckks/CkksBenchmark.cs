@@ -14,9 +14,6 @@ public static class CkksBenchmark
     /// <summary>The scale of the precision figure, as in SEAL's examples.</summary>
     public const double PrecisionScale = 1L << 40;
 
-    /// <summary>The scale of the exact integer pipeline, 2^80.</summary>
-    public static readonly double IntegerScale = Math.ScaleB(1, 80);
-
     /// <summary>
     /// The largest scale, at most 2^80, at which the sum of <paramref name="clients"/> 20-bit
     /// integers stays below Q / 4, or 0 when that scale would not clear the flooding noise
@@ -64,8 +61,16 @@ public static class CkksBenchmark
         byte[] serialized = CkksSerializer.Serialize(ciphertext);
 
         double encode = Median(repetitions, () => encoder.Encode(values, PrecisionScale));
+        int scaleBits = IntegerScaleBits(parameters, exactSumClients);
+
+        // 20-bit integers at the exact sum's scale, or, when Q is too short for that sum
+        // (N = 4096), at the largest scale that still holds them.
+        int coefficientScaleBits = scaleBits > 0
+            ? scaleBits
+            : Math.Max(0, parameters.CiphertextModulusBitCount - 23);
         double encodeCoefficients = Median(
-            repetitions, () => encoder.EncodeCoefficients(integers, IntegerScale));
+            repetitions,
+            () => encoder.EncodeCoefficients(integers, Math.ScaleB(1, coefficientScaleBits)));
         double encryptPk = Median(repetitions, () => encryptor.Encrypt(plaintext));
         double encryptSk = Median(repetitions, () => symmetric.EncryptSymmetric(plaintext));
         double add = Median(repetitions, () => CkksEvaluator.AddInPlace(accumulator, ciphertext));
@@ -78,7 +83,6 @@ public static class CkksBenchmark
             context, encryptor, plaintext, repetitions);
 
         CkksCiphertext seeded = symmetric.EncryptSymmetric(plaintext);
-        int scaleBits = IntegerScaleBits(parameters, exactSumClients);
         int bytes = serialized.Length;
         int unpacked = 2 * parameters.ModulusCount * n * sizeof(ulong);
         return new CkksBenchReport
@@ -94,6 +98,7 @@ public static class CkksBenchmark
             Avx2 = Avx2.IsSupported,
             EncodeMs = encode,
             EncodeCoefficientsMs = encodeCoefficients,
+            EncodeCoefficientsScaleBits = coefficientScaleBits,
             EncryptPkMs = encryptPk,
             EncryptSkMs = encryptSk,
             AddMs = add,
@@ -115,7 +120,8 @@ public static class CkksBenchmark
             ExactSumClients = exactSumClients,
             ExactSumScaleBits = scaleBits,
             ExactThresholdSum = scaleBits > 0
-                && ExactThresholdSum(context, encoder, exactSumClients, scaleBits, random),
+                ? ExactThresholdSum(context, encoder, exactSumClients, scaleBits, random)
+                : null,
         };
     }
 
