@@ -1,0 +1,89 @@
+// The JSON payloads of the appliance's ledger entries. Field names are snake_case and byte
+// strings base64, as System.Text.Json writes them; the stored bytes are what the entry hash
+// covers, so an auditor parses exactly what was signed.
+
+using SecureFed.Enclave.Federation;
+using SecureFed.Enclave.Rounds;
+using SecureFed.Enclave.Storage;
+using SecureFed.Protocol.Identity;
+
+namespace SecureFed.Enclave.Ledger;
+
+/// <summary>Builds the payload of each kind of ledger entry.</summary>
+public static class LedgerPayloads
+{
+    /// <summary>Payload of <see cref="LedgerKinds.FederationCreated"/>.</summary>
+    public static byte[] FederationCreated(
+        FederationFacts facts, byte[] caCertificate, ReadOnlySpan<byte> ledgerPublicKey) =>
+        EnclaveJson.Bytes(new
+        {
+            federation_id = facts.Id,
+            name = facts.Name,
+            ca_certificate = caCertificate,
+            ledger_public_key = ledgerPublicKey.ToArray(),
+            epsilon_limit = facts.EpsilonLimit,
+            delta = facts.Delta,
+            ckks_ring_degree = facts.CkksParameters.RingDegree,
+            ckks_primes = facts.CkksParameters.Primes,
+            ckks_parameter_id = facts.CkksParameters.ParameterId.ToArray(),
+        });
+
+    /// <summary>Payload of <see cref="LedgerKinds.Enrollment"/>.</summary>
+    public static byte[] Enrollment(
+        uint participantId,
+        ParticipantIdentity identity,
+        ReadOnlySpan<byte> signingKey,
+        byte[] certificate,
+        ReadOnlySpan<byte> certificateSignature) =>
+        EnclaveJson.Bytes(new
+        {
+            participant_id = participantId,
+            identity = identity.ToUri(),
+            signing_key = signingKey.ToArray(),
+            certificate,
+            certificate_signature = certificateSignature.ToArray(),
+        });
+
+    /// <summary>Payload of <see cref="LedgerKinds.RoundOpened"/>.</summary>
+    public static byte[] RoundOpened(RoundSettings settings, double epsilonAfter, FederationFacts facts) =>
+        EnclaveJson.Bytes(new
+        {
+            round = settings.Round,
+            settings,
+            epsilon_if_completed = epsilonAfter,
+            delta = facts.Delta,
+        });
+
+    /// <summary>Payload of <see cref="LedgerKinds.Contribution"/>.</summary>
+    public static byte[] Contribution(SignedContribution contribution)
+    {
+        var statement = contribution.Statement;
+        return EnclaveJson.Bytes(new
+        {
+            round = statement.Round,
+            client_id = statement.ClientId,
+            mode = statement.Mode,
+            total_length = statement.TotalLength,
+            root = statement.Root.ToArray(),
+            signature = contribution.Signature,
+        });
+    }
+
+    /// <summary>Payload of <see cref="LedgerKinds.RoundClosed"/>.</summary>
+    public static byte[] RoundClosed(
+        ulong round, IReadOnlyList<uint> contributors, byte[] aggregateSha256, long aggregateLength,
+        double epsilonSpent, double delta) =>
+        EnclaveJson.Bytes(new
+        {
+            round,
+            contributors,
+            aggregate_sha256 = aggregateSha256,
+            aggregate_length = aggregateLength,
+            epsilon_spent = epsilonSpent,
+            delta,
+        });
+
+    /// <summary>Payload of <see cref="LedgerKinds.RoundAborted"/>.</summary>
+    public static byte[] RoundAborted(ulong round, string reason) =>
+        EnclaveJson.Bytes(new { round, reason });
+}

@@ -1,0 +1,313 @@
+// A mask-mode round (SecAgg+, Bell et al. CCS 2020, on Bonawitz et al. CCS 2017) as the
+// appliance runs it over the network: the transport-free MaskServer does the protocol, and
+// this class adds what the network needs: who is expected in each stage, the stage
+// deadlines after which silent clients are dropouts, and waiting for a stage's output.
+//
+// Every client call either is refused (RoundRejectedException, nothing changed) or is taken
+// and then waits for the stage to close. Masked inputs are recorded in the journal (spool
+// and ledger) before they enter the running sum, under the same lock that closes the stage,
+// so the ledger lists exactly the contributions in the sum.
+
+using SecureFed.Crypto.Signatures;
+using SecureFed.Protocol;
+using SecureFed.Protocol.Masking;
+using SecureFed.Protocol.Masking.Messages;
+
+namespace SecureFed.Enclave.Rounds;
+
+/// <summary>One mask-mode round: its stages, deadlines and outcome.</summary>
+public sealed class MaskRoundRuntime : IRoundRuntime
+{
+    private readonly RoundSettings _settings;
+    private readonly IReadOnlyDictionary<uint, Ed25519PublicKey> _directory;
+    private readonly JoinStage _join;
+    private readonly TaskCompletionSource<MaskRoundSetup> _setup =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<RoundOutcome> _outcome =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _submitGate = new();
+    private MaskServer? _server;
+    private Stage<AdvertisedKeys>? _advertise;
+    private Stage<IReadOnlyDictionary<uint, ForwardedShares>>? _share;
+    private Stage<ConsistencyCheckRequest>? _mask;
+    private Stage<UnmaskRequest>? _consistency;
+    private Stage<bool>? _unmask;
+
+    /// <summary>Creates the round; <paramref name="directory"/> holds enrolled clients' keys.</summary>
+    public MaskRoundRuntime(RoundSettings settings, IReadOnlyDictionary<uint, Ed25519PublicKey> directory)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(directory);
+        _settings = settings;
+        _directory = directory;
+        _join = new JoinStage(settings.MaxClients);
+    }
+
+    /// <summary>The round's settings.</summary>
+    public RoundSettings Settings => _settings;
+
+    /// <summary>The stage the round is in, for status and metrics.</summary>
+    public string CurrentStage { get; private set; } = "join";
+
+    /// <summary>The round's outcome, once it has finished or aborted.</summary>
+    public Task<RoundOutcome> Outcome => _outcome.Task;
+
+    /// <summary>Joins <paramref name="clientId"/> and waits for the round's setup.</summary>
+    public async Task<MaskRoundSetup> JoinAsync(uint clientId, CancellationToken cancellation)
+    {
+        if (!_directory.ContainsKey(clientId))
+        {
+            throw new RoundRejectedException(
+                RejectionReason.NotParticipant, $"Client {clientId} is not enrolled.");
+        }
+
+        if (!_join.TryJoin(clientId))
+        {
+            throw new RoundRejectedException(
+                RejectionReason.NotParticipant, $"Round {_settings.Round} is full or closed.");
+        }
+
+        var setup = await _setup.Task.WaitAsync(cancellation).ConfigureAwait(false);
+        return setup.Participants.Contains(clientId)
+            ? setup
+            : throw new RoundRejectedException(
+                RejectionReason.NotParticipant,
+                $"Client {clientId} is not a participant of round {_settings.Round}.");
+    }
+
+    /// <summary>Stage 1: takes an advertisement and returns every advertisement.</summary>
+    public Task<AdvertisedKeys> AdvertiseAsync(AdvertiseKeys message, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stage = Require(_advertise, message.ClientId);
+        Submit(stage, message.ClientId, () => _server!.ReceiveAdvertisement(message));
+        return stage.Output.WaitAsync(cancellation);
+    }
+
+    /// <summary>Stage 2: takes sealed shares and returns those sealed for the sender.</summary>
+    public async Task<ForwardedShares> ShareAsync(ShareKeys message, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stage = Require(_share, message.ClientId);
+        Submit(stage, message.ClientId, () => _server!.ReceiveShareKeys(message));
+        var forwarded = await stage.Output.WaitAsync(cancellation).ConfigureAwait(false);
+        return forwarded.TryGetValue(message.ClientId, out var mine)
+            ? mine
+            : throw new RoundRejectedException(
+                RejectionReason.NotParticipant,
+                $"No neighbour of client {message.ClientId} shared keys with it.");
+    }
+
+    /// <summary>
+    /// Stage 3: checks a masked input, records it in <paramref name="journal"/>, then adds it
+    /// to the running sum. Returns the journal's ledger index.
+    /// </summary>
+    public ulong AcceptMaskedInput(MaskedInput message, Func<ulong> journal)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(journal);
+        var stage = Require(_mask, message.ClientId);
+        int expected = PackedVector.ByteLength(_settings.Dimension, _settings.Bits);
+        if (message.PackedVector is null || message.PackedVector.Length != expected)
+        {
+            throw new RoundRejectedException(
+                RejectionReason.WrongLength,
+                $"A masked input of round {_settings.Round} is {expected} bytes.");
+        }
+
+        if (!PackedVector.IsWellFormed(message.PackedVector, _settings.Dimension, _settings.Bits))
+        {
+            throw new RoundRejectedException(
+                RejectionReason.Invalid, "The masked input's padding bits are not zero.");
+        }
+
+        ulong index = 0;
+        Submit(stage, message.ClientId, () =>
+        {
+            index = journal();
+            _server!.ReceiveMaskedInput(message);
+        });
+        return index;
+    }
+
+    /// <summary>Stage 4, first half: waits for the survivor set.</summary>
+    public Task<ConsistencyCheckRequest> AwaitSurvivorsAsync(uint clientId, CancellationToken cancellation)
+    {
+        var stage = _mask ?? throw NotYet();
+        if (!stage.Expects(clientId))
+        {
+            throw new RoundRejectedException(
+                RejectionReason.NotParticipant, $"Client {clientId} has no part in this stage.");
+        }
+
+        return stage.Output.WaitAsync(cancellation);
+    }
+
+    /// <summary>Stage 4: takes a survivor-set signature and returns the unmask request.</summary>
+    public Task<UnmaskRequest> SignAsync(ConsistencySignature message, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stage = Require(_consistency, message.ClientId);
+        Submit(stage, message.ClientId, () => _server!.ReceiveConsistencySignature(message));
+        return stage.Output.WaitAsync(cancellation);
+    }
+
+    /// <summary>Stage 5: takes a client's revealed shares.</summary>
+    public void AcceptUnmask(UnmaskResponse message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stage = Require(_unmask, message.ClientId);
+        Submit(stage, message.ClientId, () => _server!.ReceiveUnmaskResponse(message));
+    }
+
+    /// <summary>
+    /// Runs the round from joining to its outcome. Aborts (never throws) when too few clients
+    /// take part or the protocol cannot finish.
+    /// </summary>
+    public async Task<RoundOutcome> RunAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            var outcome = await RunStagesAsync(cancellation).ConfigureAwait(false);
+            _outcome.TrySetResult(outcome);
+            return outcome;
+        }
+        catch (Exception error) when (error is RoundAbortedException or ProtocolViolationException
+            or InvalidOperationException or OperationCanceledException)
+        {
+            string reason = error is OperationCanceledException
+                ? "The appliance is shutting down."
+                : error.Message;
+            var aborted = new RoundAbortedException(reason);
+            _setup.TrySetException(aborted);
+            foreach (var fail in new Action<Exception>?[]
+                { _advertise?.Fail, _share?.Fail, _mask?.Fail, _consistency?.Fail, _unmask?.Fail })
+            {
+                fail?.Invoke(aborted);
+            }
+
+            CurrentStage = "aborted";
+            var outcome = RoundOutcome.Aborted(reason);
+            _outcome.TrySetResult(outcome);
+            return outcome;
+        }
+    }
+
+    private async Task<RoundOutcome> RunStagesAsync(CancellationToken cancellation)
+    {
+        uint[] participants = await _join.CloseAsync(_settings.JoinTimeout, cancellation)
+            .ConfigureAwait(false);
+        if (participants.Length < Math.Max(2, _settings.MinClients))
+        {
+            throw new RoundAbortedException(
+                $"Only {participants.Length} clients joined; the round needs {_settings.MinClients}.");
+        }
+
+        var parameters = SecAggParameterFinder.Find(
+            participants.Length, _settings.DropoutRate, _settings.CorruptRate);
+        var setup = MaskServer.CreateSetup(
+            _settings.Round, _settings.Dimension, _settings.Bits, parameters, participants);
+        var keys = participants.ToDictionary(id => id, id => _directory[id]);
+        _server = new MaskServer(setup, keys);
+        _advertise = new Stage<AdvertisedKeys>("advertise", participants);
+        CurrentStage = _advertise.Name;
+        _join.Publish(participants);
+        _setup.TrySetResult(setup);
+
+        var advertised = await CloseAsync(_advertise, _server.CloseAdvertising, cancellation)
+            .ConfigureAwait(false);
+        _share = new Stage<IReadOnlyDictionary<uint, ForwardedShares>>(
+            "share", advertised.Keys.Select(k => k.ClientId));
+        CurrentStage = _share.Name;
+
+        var forwarded = await CloseAsync(
+            _share,
+            () => _server.CloseSharing().ToDictionary(f => f.Recipient),
+            cancellation).ConfigureAwait(false);
+        _mask = new Stage<ConsistencyCheckRequest>("mask", _share.Submitted);
+        CurrentStage = _mask.Name;
+
+        var check = await CloseAsync(_mask, _server.CloseMasking, cancellation).ConfigureAwait(false);
+        _consistency = new Stage<UnmaskRequest>("consistency", check.Survivors);
+        CurrentStage = _consistency.Name;
+
+        var unmaskRequest = await CloseAsync(_consistency, _server.CloseConsistencyCheck, cancellation)
+            .ConfigureAwait(false);
+        _unmask = new Stage<bool>("unmask", unmaskRequest.Signatures.Select(s => s.ClientId));
+        CurrentStage = _unmask.Name;
+
+        await _unmask.WaitForSubmissionsAsync(_settings.StageTimeout, cancellation).ConfigureAwait(false);
+        MaskRoundResult result;
+        lock (_submitGate)
+        {
+            result = _server.Finish();
+            _unmask.Close(true);
+        }
+
+        CurrentStage = "finished";
+        return new RoundOutcome(true, null, result.Survivors, result.Sum);
+    }
+
+    private async Task<T> CloseAsync<T>(Stage<T> stage, Func<T> close, CancellationToken cancellation)
+    {
+        await stage.WaitForSubmissionsAsync(_settings.StageTimeout, cancellation).ConfigureAwait(false);
+        T output;
+        lock (_submitGate)
+        {
+            output = close();
+            stage.Close(output);
+        }
+
+        return output;
+    }
+
+    private Stage<T> Require<T>(Stage<T>? stage, uint clientId)
+    {
+        if (stage is null || stage.IsClosed)
+        {
+            throw NotYet();
+        }
+
+        if (!stage.Expects(clientId))
+        {
+            throw new RoundRejectedException(
+                RejectionReason.NotParticipant,
+                $"Client {clientId} has no part in the {stage.Name} stage of round {_settings.Round}.");
+        }
+
+        return stage;
+    }
+
+    private void Submit<T>(Stage<T> stage, uint clientId, Action take)
+    {
+        lock (_submitGate)
+        {
+            if (stage.IsClosed)
+            {
+                throw NotYet();
+            }
+
+            if (stage.Submitted.Contains(clientId))
+            {
+                throw new RoundRejectedException(
+                    RejectionReason.Replay,
+                    $"Client {clientId} already sent its {stage.Name} message in round {_settings.Round}.");
+            }
+
+            try
+            {
+                take();
+            }
+            catch (ProtocolViolationException violation)
+            {
+                throw new RoundRejectedException(RejectionReason.Invalid, violation.Message);
+            }
+
+            stage.MarkSubmitted(clientId);
+        }
+    }
+
+    private RoundRejectedException NotYet() => new(
+        RejectionReason.WrongRound,
+        $"Round {_settings.Round} is not in that stage (it is in '{CurrentStage}').");
+}
