@@ -78,8 +78,12 @@ public sealed class LedgerStore : IDisposable
         return entries;
     });
 
-    /// <summary>A signed checkpoint over the whole ledger as it is now.</summary>
-    public LedgerCheckpoint Checkpoint() => Checkpoint(ReadAll());
+    /// <summary>Every entry, with a signed checkpoint over exactly those entries.</summary>
+    public (IReadOnlyList<LedgerEntry> Entries, LedgerCheckpoint Checkpoint) Snapshot()
+    {
+        var entries = ReadAll();
+        return (entries, Checkpoint(entries));
+    }
 
     /// <summary>
     /// A receipt for entry <paramref name="index"/>: the entry, a fresh checkpoint over the

@@ -327,6 +327,24 @@ public sealed partial class RoundCoordinator
         }
     }
 
+    /// <summary>The enrolled keys of <paramref name="participants"/>, with their proofs.</summary>
+    public IEnumerable<EnrolledKey> EnrolledKeys(IEnumerable<uint> participants)
+    {
+        ArgumentNullException.ThrowIfNull(participants);
+        foreach (uint id in participants)
+        {
+            var enrolled = _registry.Find(id)
+                ?? throw new InvalidOperationException($"Participant {id} is not enrolled.");
+            yield return new EnrolledKey
+            {
+                ParticipantId = id,
+                SigningKey = ByteString.CopyFrom(enrolled.SigningKey.Bytes.Span),
+                Certificate = ByteString.CopyFrom(enrolled.Certificate),
+                CertificateSignature = ByteString.CopyFrom(enrolled.CertificateSignature),
+            };
+        }
+    }
+
     /// <summary>A receipt for ledger entry <paramref name="index"/>, with a fresh checkpoint.</summary>
     public Receipt Receipt(ulong index) => _ledger.Receipt(index).ToProto();
 
@@ -474,12 +492,12 @@ public sealed partial class RoundCoordinator
         return new RecordedOutcome(file, hash, length, epsilon, index);
     }
 
-    private static RoundTask TaskOf(RoundSettings settings)
+    private RoundTask TaskOf(RoundSettings settings)
     {
         var task = new RoundTask
         {
             HasTask = true,
-            Round = new RoundRef { Round = settings.Round },
+            Round = new RoundRef { FederationId = ByteString.CopyFrom(_facts.Id), Round = settings.Round },
             Mode = settings.Mode,
             Dimension = (uint)settings.Dimension,
             Bits = (uint)settings.Bits,

@@ -129,7 +129,7 @@ internal sealed class FederationService : V1Federation.FederationBase
                 var entry = _ledger.Append(transaction, LedgerKinds.Enrollment, LedgerPayloads.Enrollment(
                     id, identity, signingKey.Bytes.Span, certificate, signature.Span));
                 return ParticipantRegistry.Insert(
-                    transaction, identity, signingKey, certificate, entry.Index,
+                    transaction, identity, signingKey, certificate, signature.ToByteArray(), entry.Index,
                     DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             });
             _registry.Publish(participant);

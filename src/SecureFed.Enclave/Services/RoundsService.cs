@@ -37,17 +37,22 @@ internal sealed class RoundsService : V1Rounds.RoundsBase
         {
             uint client = _coordinator.BindClient(context, request.ClientId);
             var runtime = _coordinator.Find(request.Round);
+            JoinRoundResponse response;
             if (runtime is MaskRoundRuntime mask)
             {
                 var setup = await mask.JoinAsync(client, context.CancellationToken).ConfigureAwait(false);
-                return new JoinRoundResponse { Mask = setup.ToProto() };
+                response = new JoinRoundResponse { Mask = setup.ToProto() };
+                response.Keys.AddRange(_coordinator.EnrolledKeys(setup.Participants));
+            }
+            else
+            {
+                var he = (HeRoundRuntime)runtime;
+                var setup = await he.JoinAsync(client, context.CancellationToken).ConfigureAwait(false);
+                response = new JoinRoundResponse { He = setup };
+                response.Keys.AddRange(_coordinator.EnrolledKeys(setup.Participants));
             }
 
-            var he = (HeRoundRuntime)runtime;
-            return new JoinRoundResponse
-            {
-                He = await he.JoinAsync(client, context.CancellationToken).ConfigureAwait(false),
-            };
+            return response;
         });
 
     public override Task<AdvertisedKeysResponse> AdvertiseKeys(

@@ -159,6 +159,7 @@ public sealed class EnclaveDatabase : IDisposable
             name TEXT NOT NULL,
             signing_key BLOB NOT NULL,
             certificate BLOB NOT NULL,
+            certificate_signature BLOB NOT NULL,
             enrolled_ms INTEGER NOT NULL,
             ledger_index INTEGER NOT NULL,
             UNIQUE (role, name)

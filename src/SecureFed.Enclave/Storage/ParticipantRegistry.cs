@@ -75,6 +75,7 @@ public sealed class ParticipantRegistry
         ParticipantIdentity identity,
         Ed25519PublicKey signingKey,
         byte[] certificate,
+        byte[] certificateSignature,
         ulong ledgerIndex,
         long nowMs)
     {
@@ -84,17 +85,18 @@ public sealed class ParticipantRegistry
         uint id = NextId(transaction);
         using var insert = EnclaveDatabase.Command(
             transaction,
-            "INSERT INTO participants (id, role, name, signing_key, certificate, enrolled_ms, " +
-            "ledger_index) VALUES ($id, $role, $name, $key, $cert, $now, $ledger);");
+            "INSERT INTO participants (id, role, name, signing_key, certificate, certificate_signature, " +
+            "enrolled_ms, ledger_index) VALUES ($id, $role, $name, $key, $cert, $certsig, $now, $ledger);");
         insert.Parameters.AddWithValue("$id", (long)id);
         insert.Parameters.AddWithValue("$role", ParticipantIdentity.FormatRole(identity.Role));
         insert.Parameters.AddWithValue("$name", identity.Name);
         insert.Parameters.AddWithValue("$key", signingKey.Bytes.ToArray());
         insert.Parameters.AddWithValue("$cert", certificate);
+        insert.Parameters.AddWithValue("$certsig", certificateSignature);
         insert.Parameters.AddWithValue("$now", nowMs);
         insert.Parameters.AddWithValue("$ledger", checked((long)ledgerIndex));
         insert.ExecuteNonQuery();
-        return new EnrolledParticipant(id, identity, signingKey, certificate, ledgerIndex);
+        return new EnrolledParticipant(id, identity, signingKey, certificate, certificateSignature, ledgerIndex);
     }
 
     /// <summary>The id the next <see cref="Insert"/> in <paramref name="transaction"/> assigns.</summary>
@@ -129,7 +131,8 @@ public sealed class ParticipantRegistry
     {
         using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT id, role, name, signing_key, certificate, ledger_index FROM participants;";
+            "SELECT id, role, name, signing_key, certificate, certificate_signature, ledger_index " +
+            "FROM participants;";
         using var reader = command.ExecuteReader();
         var all = new List<EnrolledParticipant>();
         while (reader.Read())
@@ -144,7 +147,8 @@ public sealed class ParticipantRegistry
                 new ParticipantIdentity(role, reader.GetString(2)),
                 Ed25519PublicKey.Import((byte[])reader[3]),
                 (byte[])reader[4],
-                checked((ulong)reader.GetInt64(5))));
+                (byte[])reader[5],
+                checked((ulong)reader.GetInt64(6))));
         }
 
         return all;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics.X86;
 using SecureFed.Crypto.Ckks;
+using SecureFed.Protocol.He;
 
 namespace SecureFed.Simulator.Ckks;
 
@@ -15,17 +16,11 @@ public static class CkksBenchmark
     public const double PrecisionScale = 1L << 40;
 
     /// <summary>
-    /// The largest scale, at most 2^80, at which the sum of <paramref name="clients"/> 20-bit
-    /// integers stays below Q / 4, or 0 when that scale would not clear the flooding noise
-    /// of three custodians (2^43) by 2^8.
+    /// The scale, at most 2^80, of the exact threshold sum of <paramref name="clients"/>
+    /// 20-bit integers decrypted by three custodians, or 0 when Q cannot hold it.
     /// </summary>
-    public static int IntegerScaleBits(CkksParameters parameters, int clients)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        int sumBits = 20 + (int)Math.Ceiling(Math.Log2(clients));
-        int bits = Math.Min(80, parameters.CiphertextModulusBitCount - 3 - sumBits);
-        return bits >= 43 + 8 ? bits : 0;
-    }
+    public static int IntegerScaleBits(CkksParameters parameters, int clients) =>
+        HeScale.ScaleBits(parameters, clients, valueBits: 20, custodians: 3);
 
     /// <summary>Runs the benchmark at ring degree <paramref name="n"/>.</summary>
     /// <param name="n">The ring degree, 4096 to 32768.</param>

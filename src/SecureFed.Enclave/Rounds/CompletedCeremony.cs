@@ -1,0 +1,14 @@
+namespace SecureFed.Enclave.Rounds;
+
+/// <summary>The outcome of the custodians' key ceremony that HE rounds encrypt under.</summary>
+/// <param name="CeremonyId">The ceremony's 32-byte id.</param>
+/// <param name="PublicKey">The collective public key, serialized.</param>
+/// <param name="Hash">SHA-256 of <paramref name="PublicKey"/>.</param>
+/// <param name="CustodianIds">The committee.</param>
+/// <param name="Threshold">How many custodians decrypt.</param>
+public sealed record CompletedCeremony(
+    byte[] CeremonyId,
+    byte[] PublicKey,
+    byte[] Hash,
+    IReadOnlyList<uint> CustodianIds,
+    int Threshold);
