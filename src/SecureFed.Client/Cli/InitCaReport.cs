@@ -7,7 +7,9 @@ namespace SecureFed.Client.Cli;
 /// <param name="Key">Path of the CA private key written (mode 0600).</param>
 /// <param name="NotBefore">Start of the CA's validity, UTC, ISO 8601.</param>
 /// <param name="NotAfter">End of the CA's validity, UTC, ISO 8601.</param>
-/// <param name="Sha256Fingerprint">SHA-256 of the CA certificate, hex, to compare out of band.</param>
+/// <param name="Sha256Fingerprint">
+/// SHA-256 of the CA certificate, hex, for participants to compare out of band.
+/// </param>
 internal sealed record InitCaReport(
     string Federation,
     string Subject,

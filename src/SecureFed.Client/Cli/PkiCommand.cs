@@ -26,8 +26,14 @@ internal static class PkiCommand
 
     private static Command InitCa()
     {
-        var dir = new Option<string>("--dir") { Description = "Directory for ca.crt and ca.key (created if missing)." };
-        var name = new Option<string>("--name") { Description = "The federation's name: 1 to 64 of a-z, 0-9, '-', '.'." };
+        var dir = new Option<string>("--dir")
+        {
+            Description = "Directory for ca.crt and ca.key (created if missing).",
+        };
+        var name = new Option<string>("--name")
+        {
+            Description = "The federation's name: 1 to 64 of a-z, 0-9, '-', '.'.",
+        };
         var days = PkiOptions.Days(3650, "Validity of the CA in days.");
         var json = PkiOptions.Json();
         var command = new Command("init-ca", "Make a new federation CA; never overwrites one.")
@@ -62,11 +68,15 @@ internal static class PkiCommand
     {
         var role = PkiOptions.Role();
         var name = PkiOptions.Name();
-        var outDir = new Option<string>("--out") { Description = "Directory for NAME.key and NAME.csr." };
+        var outDir = new Option<string>("--out")
+        {
+            Description = "Directory for NAME.key and NAME.csr.",
+        };
         var dns = PkiOptions.Dns();
         var ip = PkiOptions.Ip();
         var json = PkiOptions.Json();
-        var command = new Command("request", "Make a private key here and a certificate signing request for it.")
+        var command = new Command(
+            "request", "Make a private key here and a certificate signing request for it.")
         {
             role, name, outDir, dns, ip, json,
         };
@@ -81,7 +91,8 @@ internal static class PkiCommand
             {
                 if (File.Exists(path))
                 {
-                    throw new UsageException($"{outDir.Name}: '{path}' exists already; it is never overwritten.");
+                    throw new UsageException(
+                        $"{outDir.Name}: '{path}' exists already; it is never overwritten.");
                 }
             }
 
@@ -105,16 +116,25 @@ internal static class PkiCommand
 
     private static Command Issue()
     {
-        var caDir = new Option<string>("--ca") { Description = "The CA directory holding ca.crt and ca.key." };
-        var csr = new Option<string>("--csr") { Description = "The participant's certificate signing request (PEM)." };
+        var caDir = new Option<string>("--ca")
+        {
+            Description = "The CA directory holding ca.crt and ca.key.",
+        };
+        var csr = new Option<string>("--csr")
+        {
+            Description = "The participant's certificate signing request (PEM).",
+        };
         var role = PkiOptions.Role();
         var name = PkiOptions.Name();
-        var outFile = new Option<string>("--out") { Description = "File for the certificate (PEM); must not exist." };
-        var days = PkiOptions.Days(365, "Validity of the certificate in days; capped by the CA's own.");
+        var outFile = new Option<string>("--out")
+        {
+            Description = "File for the certificate (PEM); must not exist.",
+        };
+        var days = PkiOptions.Days(365, "Validity of the certificate in days; capped by the CA's.");
         var dns = PkiOptions.Dns();
         var ip = PkiOptions.Ip();
         var json = PkiOptions.Json();
-        var command = new Command("issue", "Issue a participant certificate from its signing request.")
+        var command = new Command("issue", "Issue a participant's certificate from its request.")
         {
             caDir, csr, role, name, outFile, days, dns, ip, json,
         };
@@ -133,7 +153,8 @@ internal static class PkiCommand
 
             if (File.Exists(certificatePath))
             {
-                throw new UsageException($"{outFile.Name}: '{certificatePath}' exists already; it is never overwritten.");
+                throw new UsageException(
+                    $"{outFile.Name}: '{certificatePath}' exists already; it is never overwritten.");
             }
 
             string csrPem = ReadCsr(csrPath, csr.Name);
@@ -160,7 +181,8 @@ internal static class PkiCommand
         var info = new FileInfo(path);
         if (info.Length > CertificateFiles.MaxPemFileBytes)
         {
-            throw new UsageException($"{option}: '{path}' is {info.Length} bytes, too large for a request.");
+            throw new UsageException(
+                $"{option}: '{path}' is {info.Length} bytes, too large for a request.");
         }
 
         return File.ReadAllText(path);

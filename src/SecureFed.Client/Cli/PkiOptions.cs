@@ -48,7 +48,8 @@ internal static class PkiOptions
             : throw new UsageException($"{option.Name} is required.");
 
     /// <summary>The identity that --role and --name give.</summary>
-    public static ParticipantIdentity Identity(ParseResult parse, Option<string> role, Option<string> name)
+    public static ParticipantIdentity Identity(
+        ParseResult parse, Option<string> role, Option<string> name)
     {
         string roleText = Required(parse, role);
         if (!ParticipantIdentity.TryParseRole(roleText, out var parsedRole))
@@ -74,19 +75,21 @@ internal static class PkiOptions
             || value < 1
             || value > max)
         {
-            throw new UsageException($"{days.Name} must be a whole number of days from 1 to {max}, not '{text}'.");
+            throw new UsageException(
+                $"{days.Name} must be a whole number of days from 1 to {max}, not '{text}'.");
         }
 
         return TimeSpan.FromDays(value);
     }
 
-    /// <summary>The DNS names and IP addresses of --dns and --ip, allowed only for the appliance.</summary>
+    /// <summary>The host names of --dns and --ip, allowed only for the appliance.</summary>
     public static (string[] Dns, IPAddress[] Ip) HostNames(
         ParseResult parse, Option<string[]> dns, Option<string[]> ip, ParticipantIdentity identity)
     {
         string[] names = parse.GetValue(dns) ?? [];
         string[] addressTexts = parse.GetValue(ip) ?? [];
-        if (identity.Role != ParticipantRole.Appliance && (names.Length > 0 || addressTexts.Length > 0))
+        bool anyHost = names.Length > 0 || addressTexts.Length > 0;
+        if (identity.Role != ParticipantRole.Appliance && anyHost)
         {
             throw new UsageException($"{dns.Name} and {ip.Name} are only for --role appliance.");
         }
@@ -104,10 +107,11 @@ internal static class PkiOptions
         {
             // IPAddress.TryParse also takes shorthands such as "127.1"; a certificate names
             // only what was written out in full.
-            if (!IPAddress.TryParse(addressTexts[i], out var address)
-                || (address.AddressFamily == AddressFamily.InterNetwork && addressTexts[i].Count(c => c == '.') != 3))
+            string text = addressTexts[i];
+            if (!IPAddress.TryParse(text, out var address)
+                || (address.AddressFamily == AddressFamily.InterNetwork && text.Count(c => c == '.') != 3))
             {
-                throw new UsageException($"{ip.Name}: '{addressTexts[i]}' is not a valid IP address.");
+                throw new UsageException($"{ip.Name}: '{text}' is not a valid IP address.");
             }
 
             addresses[i] = address;
@@ -116,7 +120,7 @@ internal static class PkiOptions
         return (names, addresses);
     }
 
-    /// <summary>Creates a directory for key material, readable by its owner only, if it is missing.</summary>
+    /// <summary>Creates a missing directory for key material, open to its owner only.</summary>
     public static void EnsurePrivateDirectory(string path)
     {
         if (Directory.Exists(path))

@@ -37,8 +37,8 @@ public sealed class PkiCommandTests : IDisposable
             "pki", "issue", "--ca", Ca, "--csr", csrPath, "--role", "appliance", "--name", "appliance",
             "--out", certificatePath, "--days", "7", "--dns", "localhost", "--ip", "127.0.0.1", "--json");
         Assert.Equal(certificatePath, issued.GetProperty("certificate").GetString());
-        Assert.Equal(["localhost"], issued.GetProperty("dns_names").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["127.0.0.1"], issued.GetProperty("ip_addresses").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["localhost"], Strings(issued.GetProperty("dns_names")));
+        Assert.Equal(["127.0.0.1"], Strings(issued.GetProperty("ip_addresses")));
 
         using var certificate = CertificateFiles.LoadWithKey(certificatePath, keyPath);
         var trust = FederationTrust.FromPemFile(Path.Combine(Ca, "ca.crt"));
@@ -59,7 +59,8 @@ public sealed class PkiCommandTests : IDisposable
             "pki", "issue", "--ca", Ca, "--csr", Path.Combine(Node, "custodian-2.csr"),
             "--role", "custodian", "--name", "custodian-2", "--out", certificatePath, "--json");
 
-        using var certificate = CertificateFiles.LoadWithKey(certificatePath, Path.Combine(Node, "custodian-2.key"));
+        using var certificate = CertificateFiles.LoadWithKey(
+            certificatePath, Path.Combine(Node, "custodian-2.key"));
         var result = FederationTrust.FromPemFile(Path.Combine(Ca, "ca.crt")).ValidateClient(certificate);
 
         Assert.Equal(new ParticipantIdentity(ParticipantRole.Custodian, "custodian-2"), result.Identity);
@@ -146,7 +147,8 @@ public sealed class PkiCommandTests : IDisposable
     [Fact]
     public void Request_BadRole_ExitsWith2AndWritesNothing()
     {
-        var (code, output) = Run("pki", "request", "--role", "root", "--name", "alice", "--out", Node, "--json");
+        var (code, output) = Run(
+            "pki", "request", "--role", "root", "--name", "alice", "--out", Node, "--json");
 
         Assert.Equal(2, code);
         Assert.Contains("--role", Error(output), StringComparison.Ordinal);
@@ -159,7 +161,10 @@ public sealed class PkiCommandTests : IDisposable
     [InlineData("--ip", "127.1")]
     public void Request_BadValue_ExitsWith2NamingTheOption(string option, string value)
     {
-        var args = new List<string> { "pki", "request", "--role", "appliance", "--name", "appliance", "--out", Node };
+        var args = new List<string>
+        {
+            "pki", "request", "--role", "appliance", "--name", "appliance", "--out", Node,
+        };
         int at = args.IndexOf(option);
         if (at >= 0)
         {
@@ -225,9 +230,13 @@ public sealed class PkiCommandTests : IDisposable
     private string PrepareCaAndRequest()
     {
         RunJson("pki", "init-ca", "--dir", Ca, "--name", "acme", "--json");
-        var request = RunJson("pki", "request", "--role", "client", "--name", "alice", "--out", Node, "--json");
+        var request = RunJson(
+            "pki", "request", "--role", "client", "--name", "alice", "--out", Node, "--json");
         return request.GetProperty("csr").GetString()!;
     }
+
+    private static IEnumerable<string?> Strings(JsonElement array) =>
+        array.EnumerateArray().Select(e => e.GetString());
 
     private static string Error(string output) =>
         JsonDocument.Parse(output).RootElement.GetProperty("error").GetString()!;
