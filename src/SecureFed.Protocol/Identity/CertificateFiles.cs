@@ -164,7 +164,8 @@ public static class CertificateFiles
     internal static string ReadText(string path) => Encoding.ASCII.GetString(ReadBytes(path));
 
     /// <summary>Refuses a key file that users other than the owner (and its group) may access.</summary>
-    internal static void RequireNoOtherAccess(string path) => RequireModeWithout(path, OtherAccess, "other users");
+    internal static void RequireNoOtherAccess(string path) =>
+        RequireModeWithout(path, OtherAccess, "other users");
 
     /// <summary>Refuses a key file that anyone but its owner may access.</summary>
     internal static void RequireOwnerOnly(string path) =>
@@ -246,5 +247,6 @@ public static class CertificateFiles
         }
     }
 
-    private static string ToOctal(UnixFileMode mode) => Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
+    private static string ToOctal(UnixFileMode mode) =>
+        Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
 }

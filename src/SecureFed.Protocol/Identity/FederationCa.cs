@@ -54,7 +54,9 @@ public sealed class FederationCa : IDisposable
 
     /// <summary>Makes a new federation CA with a fresh P-256 key.</summary>
     /// <param name="federationName">The federation's name; follows the participant naming rules.</param>
-    /// <param name="validity">How long the CA is valid, from now; at most <see cref="MaxCaValidity"/>.</param>
+    /// <param name="validity">
+    /// How long the CA is valid, from now; at most <see cref="MaxCaValidity"/>.
+    /// </param>
     /// <param name="time">The clock; the system clock when null.</param>
     /// <exception cref="ArgumentException">The name breaks the naming rules.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The validity is not positive or too long.</exception>
@@ -125,7 +127,8 @@ public sealed class FederationCa : IDisposable
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            throw new FederationCaException($"Cannot load the federation CA from '{directory}': {e.Message}", e);
+            throw new FederationCaException(
+                $"Cannot load the federation CA from '{directory}': {e.Message}", e);
         }
 
         var key = ECDsa.Create();
@@ -288,7 +291,8 @@ public sealed class FederationCa : IDisposable
     }
 
     /// <summary>Signs a prepared request as this CA, adding the authority key identifier.</summary>
-    internal X509Certificate2 Sign(CertificateRequest request, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    internal X509Certificate2 Sign(
+        CertificateRequest request, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(
@@ -308,7 +312,9 @@ public sealed class FederationCa : IDisposable
         {
             // The extensions are loaded only to look for identities; none is copied over.
             loaded = CertificateRequest.LoadSigningRequestPem(
-                csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
+                csrPem,
+                HashAlgorithmName.SHA256,
+                CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
         }
         catch (CryptographicException e)
         {
@@ -386,7 +392,8 @@ public sealed class FederationCa : IDisposable
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            throw new FederationCaException($"'{keyPath}' does not hold a valid ECDSA private key in PEM.", e);
+            throw new FederationCaException(
+                $"'{keyPath}' does not hold a valid ECDSA private key in PEM.", e);
         }
         finally
         {
@@ -398,7 +405,8 @@ public sealed class FederationCa : IDisposable
     {
         using var certificateKey = certificate.GetECDsaPublicKey();
         return certificateKey is not null
-            && certificateKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo());
+            && certificateKey.ExportSubjectPublicKeyInfo().AsSpan()
+                .SequenceEqual(key.ExportSubjectPublicKeyInfo());
     }
 
     private static string? FederationNameOf(X509Certificate2 certificate)

@@ -16,11 +16,12 @@ internal static class FederationProfile
 
     public const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
-    /// <summary>How far back not-before is set, so peers with a slow clock accept a new certificate.</summary>
+    /// <summary>How far back not-before is set, so that peers with a slow clock accept.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     // DER of the named curve OID 1.2.840.10045.3.1.7 (secp256r1), the only curve accepted.
-    private static readonly byte[] P256Parameters = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+    private static readonly byte[] P256Parameters =
+        [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
 
     /// <summary>The extended key usages a certificate of <paramref name="role"/> carries.</summary>
     public static string[] UsagesOf(ParticipantRole role) => role == ParticipantRole.Appliance

@@ -59,11 +59,13 @@ public sealed class FederationTrust
     /// </summary>
     /// <param name="presented">The leaf certificate.</param>
     /// <param name="extra">Other certificates the peer sent; they are never trusted as roots.</param>
-    public FederationTrustResult Validate(X509Certificate2? presented, X509Certificate2Collection? extra = null)
+    public FederationTrustResult Validate(
+        X509Certificate2? presented, X509Certificate2Collection? extra = null)
     {
         if (presented is null)
         {
-            return FederationTrustResult.Refused(FederationTrustFailure.NoCertificate, "No certificate was presented.");
+            return FederationTrustResult.Refused(
+                FederationTrustFailure.NoCertificate, "No certificate was presented.");
         }
 
         if (CheckChain(presented, extra) is { } chainFailure)
@@ -110,10 +112,12 @@ public sealed class FederationTrust
     /// Checks a certificate that a TLS client presented to a server: <see cref="Validate"/>,
     /// and the clientAuth usage, which every role has.
     /// </summary>
-    public FederationTrustResult ValidateClient(X509Certificate2? presented, X509Certificate2Collection? extra = null)
+    public FederationTrustResult ValidateClient(
+        X509Certificate2? presented, X509Certificate2Collection? extra = null)
     {
         var result = Validate(presented, extra);
-        if (result.IsValid && !FederationProfile.ExtendedUsages(presented!).Contains(FederationProfile.ClientAuthOid))
+        if (result.IsValid
+            && !FederationProfile.ExtendedUsages(presented!).Contains(FederationProfile.ClientAuthOid))
         {
             return FederationTrustResult.Refused(
                 FederationTrustFailure.WrongKeyUsage,
@@ -127,7 +131,8 @@ public sealed class FederationTrust
     /// Checks a certificate that a TLS server presented to a client: <see cref="Validate"/>,
     /// the serverAuth usage, and the appliance role. The host name is checked by the TLS layer.
     /// </summary>
-    public FederationTrustResult ValidateServer(X509Certificate2? presented, X509Certificate2Collection? extra = null)
+    public FederationTrustResult ValidateServer(
+        X509Certificate2? presented, X509Certificate2Collection? extra = null)
     {
         var result = Validate(presented, extra);
         if (!result.IsValid)
@@ -185,13 +190,16 @@ public sealed class FederationTrust
     /// <param name="observe">Called with every result, for logging why a client was refused.</param>
     public Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool> CreateKestrelClientCertificateValidator(
         Action<FederationTrustResult>? observe = null) =>
-        (certificate, chain, errors) => Report(observe, CheckPeer(certificate, chain, errors, server: false)).IsValid;
+        (certificate, chain, errors) =>
+            Report(observe, CheckPeer(certificate, chain, errors, server: false)).IsValid;
 
-    private FederationTrustResult CheckPeer(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, bool server)
+    private FederationTrustResult CheckPeer(
+        X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, bool server)
     {
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
         {
-            return FederationTrustResult.Refused(FederationTrustFailure.NoCertificate, "The peer presented no certificate.");
+            return FederationTrustResult.Refused(
+                FederationTrustFailure.NoCertificate, "The peer presented no certificate.");
         }
 
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
@@ -212,7 +220,8 @@ public sealed class FederationTrust
         return server ? ValidateServer(copy, extra) : ValidateClient(copy, extra);
     }
 
-    private static FederationTrustResult Report(Action<FederationTrustResult>? observe, FederationTrustResult result)
+    private static FederationTrustResult Report(
+        Action<FederationTrustResult>? observe, FederationTrustResult result)
     {
         observe?.Invoke(result);
         return result;
@@ -246,11 +255,13 @@ public sealed class FederationTrust
         catch (CryptographicException e)
         {
             return FederationTrustResult.Refused(
-                FederationTrustFailure.NotIssuedByFederation, $"The certificate chain cannot be built: {e.Message}");
+                FederationTrustFailure.NotIssuedByFederation,
+                $"The certificate chain cannot be built: {e.Message}");
         }
 
         var elements = chain.ChainElements;
-        bool endsAtCa = elements.Count > 0 && elements[^1].Certificate.RawData.AsSpan().SequenceEqual(_ca.RawData);
+        bool endsAtCa = elements.Count > 0
+            && elements[^1].Certificate.RawData.AsSpan().SequenceEqual(_ca.RawData);
         if (built && endsAtCa)
         {
             return null;
@@ -260,7 +271,8 @@ public sealed class FederationTrust
         if (flags.HasFlag(X509ChainStatusFlags.NotTimeValid) && endsAtCa)
         {
             var now = _time.GetUtcNow();
-            bool early = elements.Cast<X509ChainElement>().Any(e => e.Certificate.NotBefore.ToUniversalTime() > now);
+            bool early = elements.Cast<X509ChainElement>()
+                .Any(e => e.Certificate.NotBefore.ToUniversalTime() > now);
             return early
                 ? FederationTrustResult.Refused(
                     FederationTrustFailure.NotYetValid,
@@ -301,7 +313,8 @@ public sealed class FederationTrust
         {
             return (null, FederationTrustResult.Refused(
                 FederationTrustFailure.MissingIdentity,
-                $"'{presented.Subject}' carries {uris.Count} SecureFed identity URIs; exactly one is required."));
+                $"'{presented.Subject}' carries {uris.Count} SecureFed identity URIs; "
+                + "exactly one is required."));
         }
 
         return ParticipantIdentity.TryParseUri(uris[0], out var identity, out string? problem)

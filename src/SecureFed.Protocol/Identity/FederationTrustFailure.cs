@@ -6,7 +6,7 @@ public enum FederationTrustFailure
     /// <summary>No certificate was presented.</summary>
     NoCertificate,
 
-    /// <summary>The certificate does not chain to the federation CA, or a signature does not verify.</summary>
+    /// <summary>It does not chain to the federation CA, or a signature does not verify.</summary>
     NotIssuedByFederation,
 
     /// <summary>The certificate, or the federation CA, has expired.</summary>
@@ -18,15 +18,15 @@ public enum FederationTrustFailure
     /// <summary>The certificate is a certificate authority, not a participant's leaf certificate.</summary>
     IsCertificateAuthority,
 
-    /// <summary>Its key usage or extended key usage does not fit its role or the TLS side it is used on.</summary>
+    /// <summary>Its key usages do not fit its role or the TLS side it is used on.</summary>
     WrongKeyUsage,
 
     /// <summary>It carries no SecureFed identity URI, a malformed one, or more than one.</summary>
     MissingIdentity,
 
-    /// <summary>It names a valid identity whose role may not be used here (a server that is not the appliance).</summary>
+    /// <summary>Its role may not be used here, such as a server that is not the appliance.</summary>
     WrongRole,
 
-    /// <summary>The TLS layer found the certificate unusable, such as a host name that does not match.</summary>
+    /// <summary>The TLS layer refused it, such as for a host name that does not match.</summary>
     TlsPolicyError,
 }

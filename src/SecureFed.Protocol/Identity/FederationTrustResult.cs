@@ -8,7 +8,8 @@ namespace SecureFed.Protocol.Identity;
 /// </summary>
 public sealed class FederationTrustResult
 {
-    private FederationTrustResult(ParticipantIdentity? identity, FederationTrustFailure? failure, string message)
+    private FederationTrustResult(
+        ParticipantIdentity? identity, FederationTrustFailure? failure, string message)
     {
         Identity = identity;
         Failure = failure;

@@ -27,7 +27,8 @@ public class FederationCaTests
         Assert.Equal(256, key!.KeySize);
         Assert.False(certificate.HasPrivateKey);
         Assert.Equal("acme-health", ca.FederationName);
-        Assert.InRange(certificate.NotAfter.ToUniversalTime(), DateTime.UtcNow.AddDays(364), DateTime.UtcNow.AddDays(366));
+        Assert.InRange(
+            certificate.NotAfter.ToUniversalTime(), DateTime.UtcNow.AddDays(364), DateTime.UtcNow.AddDays(366));
     }
 
     [Theory]
@@ -83,7 +84,8 @@ public class FederationCaTests
         key.ImportFromPem(keyText);
         Assert.Equal(
             ca.Certificate.PublicKey.ExportSubjectPublicKeyInfo(), key.ExportSubjectPublicKeyInfo());
-        Assert.StartsWith("-----BEGIN CERTIFICATE-----", File.ReadAllText(dir.File("ca.crt")), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "-----BEGIN CERTIFICATE-----", File.ReadAllText(dir.File("ca.crt")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,7 +127,8 @@ public class FederationCaTests
             ca.Save(dir.Path);
         }
 
-        File.SetUnixFileMode(dir.File("ca.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        File.SetUnixFileMode(
+            dir.File("ca.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
 
         var e = Assert.Throws<FederationCaException>(() => FederationCa.Load(dir.Path));
         Assert.Contains("chmod 600", e.Message, StringComparison.Ordinal);

@@ -192,7 +192,8 @@ public sealed class IssueTests : IDisposable
         var identity = new ParticipantIdentity(ParticipantRole.Client, "alice");
         using var request = ParticipantKeyRequest.Create(identity);
 
-        var e = Assert.Throws<FederationCaException>(() => expired.Issue(request.CsrPem, identity, TimeSpan.FromDays(1)));
+        var e = Assert.Throws<FederationCaException>(
+            () => expired.Issue(request.CsrPem, identity, TimeSpan.FromDays(1)));
         Assert.Contains("expired", e.Message, StringComparison.Ordinal);
     }
 }

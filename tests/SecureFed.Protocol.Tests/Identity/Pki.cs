@@ -33,7 +33,7 @@ internal static class Pki
         return X509CertificateLoader.LoadCertificate(withKey.RawData);
     }
 
-    /// <summary>A CertificateRequest for a leaf of <paramref name="identity"/>, for crafting odd certificates.</summary>
+    /// <summary>A request for a leaf of <paramref name="identity"/>, for crafting odd certificates.</summary>
     public static CertificateRequest LeafRequest(
         ECDsa key, ParticipantIdentity identity, string[] usages, bool isCa = false)
     {
