@@ -6,8 +6,9 @@ using Grpc.Core;
 using SecureFed.Protocol.Contributions;
 using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
+using SecureFed.Protocol;
 using SecureFed.Protocol.Masking;
-using SecureFed.Protocol.Masking.Messages;
+
 
 namespace SecureFed.Client.Participation;
 

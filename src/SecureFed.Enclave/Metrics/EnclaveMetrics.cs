@@ -31,14 +31,14 @@ public sealed partial class EnclaveMetrics
     private static readonly ProtectionMode[] Modes = [ProtectionMode.Mask, ProtectionMode.He];
 
     private static readonly FrozenDictionary<string, int> ReasonSlots =
-        RejectionReason.All.Select((r, i) => (r, i)).ToFrozenDictionary(p => p.r, p => p.i, StringComparer.Ordinal);
+        RejectionLabels.All.Select((r, i) => (r, i)).ToFrozenDictionary(p => p.r, p => p.i, StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, int> RoleSlots =
         ParticipantRole.All.Select((r, i) => (r, i)).ToFrozenDictionary(p => p.r, p => p.i, StringComparer.Ordinal);
 
     private readonly long[] _contributions = new long[Modes.Length];
     private readonly long[] _contributionBytes = new long[Modes.Length];
-    private readonly long[] _rejections = new long[RejectionReason.All.Count];
+    private readonly long[] _rejections = new long[RejectionLabels.All.Count];
     private readonly long[] _enrolled = new long[ParticipantRole.All.Count];
     private readonly Dictionary<string, StageHistogram> _stages = new(StringComparer.Ordinal);
     private readonly Lock _stagesLock = new();
@@ -75,7 +75,7 @@ public sealed partial class EnclaveMetrics
     }
 
     /// <summary>Counts a refused message.</summary>
-    /// <param name="reason">One of the <see cref="RejectionReason"/> constants.</param>
+    /// <param name="reason">One of the <see cref="RejectionLabels"/> constants.</param>
     /// <exception cref="ArgumentException"><paramref name="reason"/> is not one of them.</exception>
     public void Rejected(string reason)
     {
@@ -83,7 +83,7 @@ public sealed partial class EnclaveMetrics
         if (!ReasonSlots.TryGetValue(reason, out int slot))
         {
             throw new ArgumentException(
-                $"'{reason}' is not a rejection reason; use a RejectionReason constant.", nameof(reason));
+                $"'{reason}' is not a rejection reason; use a RejectionLabels constant.", nameof(reason));
         }
 
         Interlocked.Increment(ref _rejections[slot]);
@@ -195,9 +195,9 @@ public sealed partial class EnclaveMetrics
     {
         const string name = Prefix + "rejections_total";
         writer.WriteFamily(name, "counter", "Messages refused, by reason.");
-        for (int i = 0; i < RejectionReason.All.Count; i++)
+        for (int i = 0; i < RejectionLabels.All.Count; i++)
         {
-            writer.WriteSample(name, [("reason", RejectionReason.All[i])], Volatile.Read(ref _rejections[i]));
+            writer.WriteSample(name, [("reason", RejectionLabels.All[i])], Volatile.Read(ref _rejections[i]));
         }
     }
 

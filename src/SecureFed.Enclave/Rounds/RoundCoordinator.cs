@@ -249,7 +249,7 @@ public sealed partial class RoundCoordinator
     /// expected length, a well-formed root and signature.
     /// </summary>
     /// <exception cref="RoundRejectedException">Any field is wrong.</exception>
-    public SignedContribution CheckStatement(V1.ContributionStatement statement, ProtectionMode mode, int length)
+    public SignedContribution CheckStatement(V1.SignedContributionStatement statement, ProtectionMode mode, int length)
     {
         ArgumentNullException.ThrowIfNull(statement);
         if (statement.Mode != mode)

@@ -1,3 +1,4 @@
+using SecureFed.Enclave.Metrics;
 using SecureFed.Enclave.Rounds;
 
 namespace SecureFed.Enclave.Services;
@@ -7,14 +8,14 @@ internal static class RejectionNames
 {
     public static string Of(RejectionReason reason) => reason switch
     {
-        RejectionReason.Unauthenticated => "unauthenticated",
-        RejectionReason.WrongRole => "wrong_role",
-        RejectionReason.Replay => "replay",
-        RejectionReason.WrongRound => "wrong_round",
-        RejectionReason.WrongLength => "wrong_length",
-        RejectionReason.Oversized => "oversized",
-        RejectionReason.Budget => "budget",
-        RejectionReason.NotParticipant => "not_participant",
-        _ => "invalid",
+        RejectionReason.Unauthenticated => RejectionLabels.Unauthenticated,
+        RejectionReason.WrongRole => RejectionLabels.WrongRole,
+        RejectionReason.Replay => RejectionLabels.Replay,
+        RejectionReason.WrongRound => RejectionLabels.WrongRound,
+        RejectionReason.WrongLength => RejectionLabels.WrongLength,
+        RejectionReason.Oversized => RejectionLabels.Oversized,
+        RejectionReason.Budget => RejectionLabels.Budget,
+        RejectionReason.NotParticipant => RejectionLabels.NotParticipant,
+        _ => RejectionLabels.Invalid,
     };
 }

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using SecureFed.Protocol.Contributions;
 using SecureFed.Protocol.Grpc.V1;
 
 namespace SecureFed.Protocol.Grpc;
@@ -8,11 +7,11 @@ namespace SecureFed.Protocol.Grpc;
 public static class ContributionMapping
 {
     /// <summary>A signed statement, to the wire.</summary>
-    public static V1.ContributionStatement ToProto(
+    public static V1.SignedContributionStatement ToProto(
         this Contributions.ContributionStatement statement, ReadOnlySpan<byte> signature)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        return new V1.ContributionStatement
+        return new V1.SignedContributionStatement
         {
             Round = new RoundRef
             {
@@ -31,7 +30,7 @@ public static class ContributionMapping
 
     /// <summary>A statement, from the wire (its signature is not checked here).</summary>
     /// <exception cref="FormatException">A field has the wrong size or value.</exception>
-    public static Contributions.ContributionStatement ToRecord(this V1.ContributionStatement statement)
+    public static Contributions.ContributionStatement ToRecord(this V1.SignedContributionStatement statement)
     {
         ArgumentNullException.ThrowIfNull(statement);
         byte mode = statement.Mode switch

@@ -27,7 +27,7 @@ public sealed class EnclaveMetricsTests
         Assert.Equal(0, text.Value("securefed_rounds_opened_total"));
         Assert.Equal(0, text.Value("securefed_contributions_total", ("mode", "mask")));
         Assert.Equal(0, text.Value("securefed_contributions_total", ("mode", "he")));
-        Assert.Equal(RejectionReason.All.Count, text.Named("securefed_rejections_total").Count());
+        Assert.Equal(RejectionLabels.All.Count, text.Named("securefed_rejections_total").Count());
         Assert.Equal(ParticipantRole.All.Count, text.Named("securefed_enrolled_participants").Count());
         Assert.Empty(text.Named(Stage + "_bucket"));
     }
@@ -43,9 +43,9 @@ public sealed class EnclaveMetricsTests
         metrics.ContributionReceived(ProtectionMode.Mask, 1000);
         metrics.ContributionReceived(ProtectionMode.Mask, 24);
         metrics.ContributionReceived(ProtectionMode.He, 5_000_000_000);
-        metrics.Rejected(RejectionReason.Replay);
-        metrics.Rejected(RejectionReason.Replay);
-        metrics.Rejected(RejectionReason.Budget);
+        metrics.Rejected(RejectionLabels.Replay);
+        metrics.Rejected(RejectionLabels.Replay);
+        metrics.Rejected(RejectionLabels.Budget);
         metrics.SetEnrolledParticipants(ParticipantRole.Client, 12);
         metrics.SetEnrolledParticipants(ParticipantRole.Custodian, 5);
         metrics.SetEnrolledParticipants(ParticipantRole.Client, 11);
@@ -134,7 +134,7 @@ public sealed class EnclaveMetricsTests
             {
                 metrics.RoundOpened();
                 metrics.ContributionReceived(t % 2 == 0 ? ProtectionMode.Mask : ProtectionMode.He, 3);
-                metrics.Rejected(RejectionReason.All[i % RejectionReason.All.Count]);
+                metrics.Rejected(RejectionLabels.All[i % RejectionLabels.All.Count]);
                 if (i % 100 == 0)
                 {
                     metrics.ObserveStageDuration("masked_input", TimeSpan.FromMilliseconds(i % 7));

@@ -5,7 +5,7 @@ namespace SecureFed.Enclave.Metrics;
 /// <c>securefed_rejections_total</c>. The set is fixed so that the label cannot grow without
 /// bound; a caller cannot invent a reason.
 /// </summary>
-public static class RejectionReason
+public static class RejectionLabels
 {
     /// <summary>The caller presented no valid federation certificate.</summary>
     public const string Unauthenticated = "unauthenticated";
@@ -34,7 +34,10 @@ public static class RejectionReason
     /// <summary>It arrived after its stage's deadline.</summary>
     public const string Late = "late";
 
+    /// <summary>The caller is not enrolled, or has no part in this round or stage.</summary>
+    public const string NotParticipant = "not_participant";
+
     /// <summary>Every reason, in the order they are rendered.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Unauthenticated, WrongRole, Replay, WrongRound, WrongLength, Oversized, Invalid, Budget, Late];
+        [Unauthenticated, WrongRole, Replay, WrongRound, WrongLength, Oversized, Invalid, Budget, Late, NotParticipant];
 }
