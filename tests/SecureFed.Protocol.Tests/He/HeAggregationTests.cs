@@ -139,7 +139,8 @@ public class HeAggregationTests
         byte[] root = (byte[])evidence[3].Root.Clone();
         root[0] ^= 1;
         Assert.Throws<ProtocolViolationException>(
-            () => service.CreateShare(harness.Request(7, aggregate, set, [.. evidence[..3], evidence[3] with { Root = root }])));
+            () => service.CreateShare(
+                harness.Request(7, aggregate, set, [.. evidence[..3], evidence[3] with { Root = root }])));
 
         // Nothing was consumed: the well-formed request for the same round is answered.
         Assert.Single(service.CreateShare(harness.Request(7, aggregate, set, evidence)).Shares);
@@ -238,7 +239,8 @@ public class HeAggregationTests
 
         byte[] share = (byte[])responses[1].Shares[0].Clone();
         share[^1] ^= 1;
-        DecryptionResponse[] tampered = [responses[0], responses[1] with { Shares = [share, responses[1].Shares[1]] }, responses[2]];
+        DecryptionResponse[] tampered =
+            [responses[0], responses[1] with { Shares = [share, responses[1].Shares[1]] }, responses[2]];
         var refusal = Assert.Throws<ProtocolViolationException>(() => combiner.Combine(request, tampered));
         Assert.Contains("bad signature", refusal.Message);
         Assert.Throws<ProtocolViolationException>(() => combiner.Combine(request, responses[..2]));

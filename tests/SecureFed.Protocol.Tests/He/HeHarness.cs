@@ -122,7 +122,8 @@ internal sealed class HeHarness : IDisposable
     }
 
     public CustodianDecryptionService Service(uint custodianId, int minimumContributors) =>
-        new(KeyStates[custodianId], CustodianKeys[custodianId], ClientDirectory, VerifyStatement, minimumContributors);
+        new(KeyStates[custodianId], CustodianKeys[custodianId], ClientDirectory, VerifyStatement,
+            minimumContributors);
 
     public DecryptionRequest Request(
         ulong round, IReadOnlyList<byte[]> aggregate, uint[] participants, IReadOnlyList<ContributionEvidence> evidence) =>
