@@ -97,7 +97,8 @@ public sealed class CustodianKeyState : IDisposable
             uint id = reader.U32();
             if (id is 0 or > CkksCommittee.MaxCustodianId || (i > 0 && id <= (uint)ids[i - 1]))
             {
-                throw new FormatException("The custodian key state's committee ids are not ascending ids from 1 to 65535.");
+                throw new FormatException(
+                    "The custodian key state's committee ids are not ascending ids from 1 to 65535.");
             }
 
             ids[i] = (int)id;

@@ -11,7 +11,10 @@ public sealed class HeAggregateDecoder
 {
     private readonly CkksEncoder _encoder;
 
-    /// <summary>A decoder for vectors of <paramref name="length"/> values at scale 2^<paramref name="scaleBits"/>.</summary>
+    /// <summary>
+    /// A decoder for vectors of <paramref name="length"/> values at scale
+    /// 2^<paramref name="scaleBits"/>.
+    /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The length or scale exponent is out of range.</exception>
     public HeAggregateDecoder(CkksContext context, int length, int scaleBits)
@@ -98,7 +101,8 @@ public sealed class HeAggregateDecoder
                     throw new ProtocolViolationException(
                         string.Create(
                             CultureInfo.InvariantCulture,
-                            $"Padding coefficient {j} of chunk {c} decodes to {values[j]}, not 0: wrong shares or aggregate."));
+                            $"Padding coefficient {j} of chunk {c} decodes to {values[j]}, not 0: wrong shares " +
+                            $"or aggregate."));
                 }
             }
         }

@@ -21,7 +21,9 @@ public sealed class HeContributionEncoder
     private readonly CkksEncoder _encoder;
     private readonly CkksEncryptor _encryptor;
 
-    /// <summary>Prepares encryption under <paramref name="publicKey"/> at scale 2^<paramref name="scaleBits"/>.</summary>
+    /// <summary>
+    /// Prepares encryption under <paramref name="publicKey"/> at scale 2^<paramref name="scaleBits"/>.
+    /// </summary>
     /// <param name="context">The CKKS parameters' context.</param>
     /// <param name="publicKey">The collective public key of the custodians.</param>
     /// <param name="scaleBits">k, the scale's exponent, 0 to 1000 (80 by design).</param>

@@ -122,7 +122,15 @@ public static class CertificateFiles
     public static X509Certificate2 FromPem(string certificatePem, ReadOnlySpan<char> keyPem)
     {
         ArgumentNullException.ThrowIfNull(certificatePem);
-        var certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CryptographicException("The private key does not belong to the certificate.", e);
+        }
 
         // Limitation: SChannel on Windows cannot use an ephemeral key, so there the
         // certificate goes through a PKCS#12 round trip; on Linux (the appliance's platform)

@@ -171,6 +171,16 @@ public sealed class FederationTrust
             Report(observe, CheckPeer(certificate, chain, errors, server: true)).IsValid;
 
     /// <summary>
+    /// The same check as <see cref="CreateServerCertificateCallback"/>, shaped for
+    /// <c>HttpClientHandler.ServerCertificateCustomValidationCallback</c>.
+    /// </summary>
+    /// <param name="observe">Called with every result, for logging why a server was refused.</param>
+    public Func<HttpRequestMessage, X509Certificate2?, X509Chain?, SslPolicyErrors, bool>
+        CreateHttpServerCertificateValidator(Action<FederationTrustResult>? observe = null) =>
+        (_, certificate, chain, errors) =>
+            Report(observe, CheckPeer(certificate, chain, errors, server: true)).IsValid;
+
+    /// <summary>
     /// A callback for the server side of TLS (<see cref="SslServerAuthenticationOptions"/>)
     /// that accepts only federation participants' client certificates. Set
     /// <see cref="SslServerAuthenticationOptions.ClientCertificateRequired"/> as well.

@@ -15,7 +15,8 @@ public sealed class LedgerExport
     public const int FormatVersion = 1;
 
     /// <summary>Creates an export.</summary>
-    public LedgerExport(Ed25519PublicKey ledgerPublicKey, IReadOnlyList<LedgerEntry> entries, LedgerCheckpoint checkpoint)
+    public LedgerExport(
+        Ed25519PublicKey ledgerPublicKey, IReadOnlyList<LedgerEntry> entries, LedgerCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(ledgerPublicKey);
         ArgumentNullException.ThrowIfNull(entries);
@@ -65,7 +66,8 @@ public sealed class LedgerExport
             "ledger export",
             text => JsonSerializer.Deserialize(text, LedgerJsonContext.Default.ExportJson));
         LedgerJson.CheckVersion(document.FormatVersion, FormatVersion, "ledger export");
-        var keyBytes = LedgerJson.Sized(document.LedgerPublicKey, "export", "ledger_public_key", Ed25519PublicKey.KeySize);
+        var keyBytes = LedgerJson.Sized(
+            document.LedgerPublicKey, "export", "ledger_public_key", Ed25519PublicKey.KeySize);
         Ed25519PublicKey key;
         try
         {

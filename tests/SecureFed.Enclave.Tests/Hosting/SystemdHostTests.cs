@@ -214,7 +214,8 @@ public sealed class SystemdHostTests
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-            ReadyMessagesSeenWhenStarted = listener.Messages.Count(m => m.StartsWith("READY=1", StringComparison.Ordinal));
+            ReadyMessagesSeenWhenStarted =
+                listener.Messages.Count(m => m.StartsWith("READY=1", StringComparison.Ordinal));
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -87,7 +87,8 @@ public sealed class EnclaveMetricsTests
         for (int i = 0; i < EnclaveMetrics.StageDurationBuckets.Count; i++)
         {
             double bound = EnclaveMetrics.StageDurationBuckets[i];
-            Assert.Equal(bound, double.Parse(buckets[i].Label("le")!, System.Globalization.CultureInfo.InvariantCulture));
+            string le = buckets[i].Label("le")!;
+            Assert.Equal(bound, double.Parse(le, System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(seconds.Count(s => s <= bound), buckets[i].Value);
             if (i > 0)
             {

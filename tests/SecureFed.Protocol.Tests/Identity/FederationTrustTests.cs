@@ -209,6 +209,19 @@ public sealed class FederationTrustTests : IDisposable
     }
 
     [Fact]
+    public void HttpServerValidator_AcceptsTheApplianceAndRefusesAClient()
+    {
+        using var appliance = Pki.Issue(_ca, Appliance);
+        using var client = Pki.Issue(_ca, Alice);
+        using var message = new HttpRequestMessage(HttpMethod.Get, "https://localhost/");
+        var validate = _ca.CreateTrust().CreateHttpServerCertificateValidator();
+
+        Assert.True(validate(message, appliance, null, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(validate(message, client, null, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(validate(message, null, null, SslPolicyErrors.RemoteCertificateNotAvailable));
+    }
+
+    [Fact]
     public void KestrelValidator_AcceptsParticipantsAndRefusesForeignCertificates()
     {
         using var other = FederationCa.Create("acme", TimeSpan.FromDays(365));

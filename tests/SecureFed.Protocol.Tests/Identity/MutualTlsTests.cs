@@ -47,7 +47,21 @@ public sealed class MutualTlsTests : IDisposable
         Assert.Equal(FederationTrustFailure.NotIssuedByFederation, outcome.ServerSaw!.Failure);
     }
 
-    private async Task<Outcome> Handshake(X509Certificate2 serverCertificate, X509Certificate2 clientCertificate)
+    [Fact]
+    public async Task Handshake_ServerNotNamedForTheHostDialled_IsRefusedByTheClient()
+    {
+        using var server = Pki.IssueWithKey(_ca, new ParticipantIdentity(ParticipantRole.Appliance, "appliance"));
+        using var client = Pki.IssueWithKey(_ca, new ParticipantIdentity(ParticipantRole.Client, "alice"));
+
+        var outcome = await Handshake(server, client, targetHost: "appliance.example");
+
+        Assert.IsType<AuthenticationException>(outcome.ClientError);
+        Assert.NotNull(outcome.ServerError);
+        Assert.Equal(FederationTrustFailure.TlsPolicyError, outcome.ClientSaw!.Failure);
+    }
+
+    private async Task<Outcome> Handshake(
+        X509Certificate2 serverCertificate, X509Certificate2 clientCertificate, string targetHost = "localhost")
     {
         var trust = _ca.CreateTrust();
         using var timeout = new CancellationTokenSource(Timeout);
@@ -96,7 +110,7 @@ public sealed class MutualTlsTests : IDisposable
             await tls.AuthenticateAsClientAsync(
                 new SslClientAuthenticationOptions
                 {
-                    TargetHost = "localhost",
+                    TargetHost = targetHost,
                     ClientCertificates = [clientCertificate],
                     EnabledSslProtocols = SslProtocols.Tls13,
                     RemoteCertificateValidationCallback = trust.CreateServerCertificateCallback(r => clientSaw = r),

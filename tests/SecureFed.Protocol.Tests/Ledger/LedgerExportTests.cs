@@ -100,7 +100,8 @@ public sealed class LedgerExportTests : IDisposable
         // y = 2 is not on the curve.
         var notAPoint = new byte[32];
         notAPoint[0] = 2;
-        Assert.Contains("ledger_public_key", AssertRejected(n => n["ledger_public_key"] = Convert.ToBase64String(notAPoint)));
+        Assert.Contains(
+            "ledger_public_key", AssertRejected(n => n["ledger_public_key"] = Convert.ToBase64String(notAPoint)));
     }
 
     [Fact]

@@ -52,7 +52,8 @@ public sealed class LedgerReceiptTests : IDisposable
         var receipt = LedgerReceipt.Create(_entries, 7, _checkpoint);
         var payload = receipt.Entry.Payload.ToArray();
         payload[0] ^= 1;
-        var forged = new LedgerReceipt(LedgerFixture.Forge(receipt.Entry, payload: payload), _checkpoint, receipt.InclusionProof);
+        var forged = new LedgerReceipt(
+            LedgerFixture.Forge(receipt.Entry, payload: payload), _checkpoint, receipt.InclusionProof);
 
         Assert.False(forged.Verify(_key.PublicKey));
         Assert.Equal(LedgerFailure.BadHash, forged.Check(_key.PublicKey).Failure);
@@ -62,7 +63,8 @@ public sealed class LedgerReceiptTests : IDisposable
     public void Receipt_WithAnEntryOfAnotherSigner_Fails()
     {
         var receipt = LedgerReceipt.Create(_entries, 7, _checkpoint);
-        var forged = new LedgerReceipt(LedgerFixture.Resign(_other, receipt.Entry), _checkpoint, receipt.InclusionProof);
+        var forged = new LedgerReceipt(
+            LedgerFixture.Resign(_other, receipt.Entry), _checkpoint, receipt.InclusionProof);
 
         Assert.Equal(LedgerFailure.BadSignature, forged.Check(_key.PublicKey).Failure);
     }
@@ -75,7 +77,8 @@ public sealed class LedgerReceiptTests : IDisposable
         var root = _checkpoint.Root.ToArray();
         root[0] ^= 1;
         var tamperedRoot = new LedgerCheckpoint(50, root, _checkpoint.TimestampUnixMs, _checkpoint.Signature.Span);
-        var tamperedSize = new LedgerCheckpoint(49, _checkpoint.Root.Span, _checkpoint.TimestampUnixMs, _checkpoint.Signature.Span);
+        var tamperedSize = new LedgerCheckpoint(
+            49, _checkpoint.Root.Span, _checkpoint.TimestampUnixMs, _checkpoint.Signature.Span);
 
         Assert.Equal(LedgerFailure.BadCheckpointSignature,
             new LedgerReceipt(receipt.Entry, foreign, receipt.InclusionProof).Check(_key.PublicKey).Failure);
@@ -153,7 +156,8 @@ public sealed class LedgerReceiptTests : IDisposable
 
         var e = Assert.Throws<FormatException>(() => LedgerReceipt.FromJson(node.ToJsonString()));
         Assert.Contains("inclusion_proof[0]", e.Message);
-        Assert.Throws<FormatException>(() => LedgerReceipt.FromJson(json.Replace("\"format_version\": 1", "\"format_version\": 2")));
+        var version2 = json.Replace("\"format_version\": 1", "\"format_version\": 2", StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => LedgerReceipt.FromJson(version2));
         Assert.Throws<FormatException>(() => LedgerReceipt.FromJson("[]"));
         Assert.Throws<FormatException>(() => LedgerReceipt.FromJson("null"));
     }
