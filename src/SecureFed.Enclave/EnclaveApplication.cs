@@ -6,15 +6,11 @@
 
 using System.Net;
 using System.Security.Authentication;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
+using SecureFed.Crypto.Ckks;
 using SecureFed.Enclave.Configuration;
+using SecureFed.Enclave.Custody;
 using SecureFed.Enclave.Federation;
 using SecureFed.Enclave.Hosting;
 using SecureFed.Enclave.Ledger;
@@ -31,8 +27,8 @@ namespace SecureFed.Enclave;
 public static class EnclaveApplication
 {
     /// <summary>
-    /// Builds the appliance over an initialised state directory. <paramref name="configure"/>
-    /// may add configuration sources (command-line overrides, test settings).
+    /// Builds the appliance over an initialised state directory. <paramref name="logging"/>
+    /// may add logging providers (the tests capture logs).
     /// </summary>
     /// <exception cref="InvalidOperationException">The state directory is not initialised.</exception>
     public static WebApplication Build(EnclaveOptions options, Action<ILoggingBuilder>? logging = null)
@@ -91,6 +87,7 @@ public static class EnclaveApplication
         services.AddSingleton(sp => new ParticipantRegistry(sp.GetRequiredService<EnclaveDatabase>()));
         services.AddSingleton(sp => new PrivacyBudget(facts.Delta, RoundRecords.CompletedSettings(database)));
         services.AddSecureFedMetrics();
+        services.AddSingleton(new CkksContext(facts.CkksParameters));
         services.AddSingleton<RoundCoordinator>();
         services.AddSingleton<CeremonyCoordinatorService>();
         services.AddSingleton(sp => new RejectionCounter(

@@ -6,7 +6,6 @@
 
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using SecureFed.Crypto.Merkle;
 using SecureFed.Crypto.Signatures;
 using SecureFed.Enclave.Storage;
 using SecureFed.Protocol.Ledger;

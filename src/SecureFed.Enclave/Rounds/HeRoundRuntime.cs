@@ -69,6 +69,9 @@ public sealed class HeRoundRuntime : IRoundRuntime
     /// <inheritdoc />
     public Task<RoundOutcome> Outcome => _outcome.Task;
 
+    /// <summary>The collective public key, serialized, that contributions are encrypted under.</summary>
+    public byte[] CollectiveKey => _key.PublicKey;
+
     /// <summary>Bytes of one client's upload: its ciphertexts, concatenated.</summary>
     public int ContributionLength => checked(_aggregator.CiphertextCount * CiphertextBytes);
 

@@ -180,11 +180,11 @@ public sealed class MaskRoundRuntime : IRoundRuntime
                 : error.Message;
             var aborted = new RoundAbortedException(reason);
             _setup.TrySetException(aborted);
-            foreach (var fail in new Action<Exception>?[]
-                { _advertise?.Fail, _share?.Fail, _mask?.Fail, _consistency?.Fail, _unmask?.Fail })
-            {
-                fail?.Invoke(aborted);
-            }
+            _advertise?.Fail(aborted);
+            _share?.Fail(aborted);
+            _mask?.Fail(aborted);
+            _consistency?.Fail(aborted);
+            _unmask?.Fail(aborted);
 
             CurrentStage = "aborted";
             var outcome = RoundOutcome.Aborted(reason);

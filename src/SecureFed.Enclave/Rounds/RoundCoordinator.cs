@@ -8,7 +8,8 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
+using SecureFed.Crypto.Ckks;
+using SecureFed.Enclave.Custody;
 using SecureFed.Enclave.Federation;
 using SecureFed.Enclave.Ledger;
 using SecureFed.Enclave.Metrics;
@@ -17,8 +18,8 @@ using SecureFed.Enclave.Storage;
 using SecureFed.Protocol.Contributions;
 using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
-using SecureFed.Protocol.Identity;
-using SecureFed.Protocol.Masking;
+using V1 = SecureFed.Protocol.Grpc.V1;
+using SecureFed.Protocol.He;
 
 namespace SecureFed.Enclave.Rounds;
 
@@ -32,6 +33,8 @@ public sealed partial class RoundCoordinator
     private readonly FederationFacts _facts;
     private readonly PrivacyBudget _budget;
     private readonly EnclaveMetrics _metrics;
+    private readonly CkksContext _ckks;
+    private readonly CeremonyCoordinatorService _ceremony;
     private readonly ILogger<RoundCoordinator> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<ulong, IRoundRuntime> _recent = [];
@@ -48,8 +51,12 @@ public sealed partial class RoundCoordinator
         FederationFacts facts,
         PrivacyBudget budget,
         EnclaveMetrics metrics,
+        CkksContext ckks,
+        CeremonyCoordinatorService ceremony,
         ILogger<RoundCoordinator> logger)
     {
+        _ckks = ckks;
+        _ceremony = ceremony;
         _database = database;
         _registry = registry;
         _ledger = ledger;
@@ -86,7 +93,7 @@ public sealed partial class RoundCoordinator
     }
 
     /// <summary>Counts a refusal in the metrics.</summary>
-    public void CountRejection(RejectionReason reason) => _metrics.CountRejection(reason);
+    public void CountRejection(RejectionReason reason) => _metrics.Rejected(RejectionNames.Of(reason));
 
     /// <summary>Refuses a message for another federation.</summary>
     /// <exception cref="RoundRejectedException">The id is not this federation's.</exception>
@@ -187,7 +194,7 @@ public sealed partial class RoundCoordinator
     public static TimeSpan PollWindow { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Opens a round with <paramref name="settings"/>, after checking the federation's
+    /// Opens the next round with the settings <paramref name="settingsFor"/> makes for its number, after checking the federation's
     /// privacy budget, and starts running it.
     /// </summary>
     /// <exception cref="RoundRejectedException">A round is in progress, or the budget refuses.</exception>
@@ -317,7 +324,8 @@ public sealed partial class RoundCoordinator
                 RoundRecords.InsertContribution(transaction, contribution, spooled, entry.Index);
                 return entry.Index;
             });
-            _metrics.Contribution(statement.Mode == ContributionStatement.MaskMode ? "mask" : "he", data.Length);
+            _metrics.ContributionReceived(
+                statement.Mode == ContributionStatement.MaskMode ? ProtectionMode.Mask : ProtectionMode.He, data.Length);
             return index;
         }
         catch
@@ -414,6 +422,28 @@ public sealed partial class RoundCoordinator
 
     private const int RecentRounds = 4;
 
+    private HeRoundRuntime CreateHeRuntime(RoundSettings settings)
+    {
+        var key = _ceremony.CompletedKey ?? throw new RoundRejectedException(
+            RejectionReason.WrongRound, "HE mode needs the custodians' collective key first.");
+        var aggregator = new HeAggregator(_ckks, settings.Dimension, settings.HeScaleBits);
+        // A public-key ciphertext's size depends only on the parameters: measure an empty one.
+        int ciphertextBytes = CkksSerializer.GetSerializedSize(new CkksCiphertext(
+            new RnsPolynomial(_ckks, isNttForm: true),
+            new RnsPolynomial(_ckks, isNttForm: true),
+            Math.ScaleB(1, settings.HeScaleBits),
+            CkksEncoding.Coefficients));
+        return new HeRoundRuntime(
+            settings,
+            [.. _registry.ClientKeys().Keys],
+            key,
+            aggregator,
+            _ceremony.DecryptAsync)
+        {
+            CiphertextBytes = ciphertextBytes,
+        };
+    }
+
     private readonly Dictionary<ulong, TaskCompletionSource<RecordedOutcome>> _recorded = [];
 
     private Task<RecordedOutcome> RecordedOutcomeAsync(IRoundRuntime runtime, CancellationToken cancellation)
@@ -453,7 +483,16 @@ public sealed partial class RoundCoordinator
             record = new RecordedOutcome(null, [], 0, _budget.EpsilonSpent(), _ledger.Count - 1);
         }
 
-        _metrics.RoundFinished(outcome.Completed, started.Elapsed);
+        if (outcome.Completed)
+        {
+            _metrics.RoundCompleted();
+        }
+        else
+        {
+            _metrics.RoundAborted();
+        }
+
+        _metrics.ObserveStageDuration("round", started.Elapsed);
         LogRoundFinished(settings.Round, outcome.Completed, outcome.Contributors.Count, outcome.AbortReason ?? "");
         lock (_gate)
         {

@@ -3,8 +3,6 @@
 // is closed as aborted, with a ledger entry that says why, before the appliance serves; its
 // spooled contributions stay on disk for audit and nothing from it enters a budget.
 
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using SecureFed.Enclave.Ledger;
 using SecureFed.Enclave.Storage;
 

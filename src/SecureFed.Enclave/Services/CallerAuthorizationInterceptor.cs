@@ -7,8 +7,8 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using SecureFed.Enclave.Rounds;
-using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.Identity;
+using V1 = SecureFed.Protocol.Grpc.V1;
 using V1Rounds = SecureFed.Protocol.Grpc.V1.Rounds;
 
 namespace SecureFed.Enclave.Services;
@@ -18,11 +18,11 @@ internal sealed class CallerAuthorizationInterceptor : Interceptor
 {
     private static readonly Dictionary<string, ParticipantRole[]> RolesByService = new()
     {
-        [Federation.Descriptor.FullName] =
+        [V1.Federation.Descriptor.FullName] =
             [ParticipantRole.Client, ParticipantRole.Custodian, ParticipantRole.Operator],
         [V1Rounds.Descriptor.FullName] = [ParticipantRole.Client],
-        [Custodians.Descriptor.FullName] = [ParticipantRole.Custodian],
-        [Operator.Descriptor.FullName] = [ParticipantRole.Operator],
+        [V1.Custodians.Descriptor.FullName] = [ParticipantRole.Custodian],
+        [V1.Operator.Descriptor.FullName] = [ParticipantRole.Operator],
     };
 
     private readonly FederationTrust _trust;

@@ -5,7 +5,7 @@
 using System.Text;
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.Extensions.Hosting;
+using SecureFed.Enclave.Custody;
 using SecureFed.Enclave.Federation;
 using SecureFed.Enclave.Ledger;
 using SecureFed.Enclave.Rounds;

@@ -3,11 +3,11 @@
 // the round, converts the message and hands it to the round's runtime. Refusals become
 // gRPC statuses in RpcErrors; nothing is changed by a refused call.
 
-using Google.Protobuf;
 using Grpc.Core;
 using SecureFed.Enclave.Rounds;
 using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
+using V1 = SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.Masking;
 using SecureFed.Protocol.Masking.Messages;
 using V1Rounds = SecureFed.Protocol.Grpc.V1.Rounds;
@@ -124,13 +124,43 @@ internal sealed class RoundsService : V1Rounds.RoundsBase
             return unmask.ToProto();
         });
 
-    public override Task<UnmaskResponse> Unmask(V1.UnmaskRequest request, ServerCallContext context) =>
+    public override Task<V1.UnmaskResponse> Unmask(V1.UnmaskRequest request, ServerCallContext context) =>
         RpcErrors.Guard(_coordinator, () =>
         {
             var response = request.FromProto();
             _coordinator.BindClient(context, response.ClientId);
             _coordinator.FindMask(request.Round).AcceptUnmask(response);
-            return Task.FromResult(new UnmaskResponse());
+            return Task.FromResult(new V1.UnmaskResponse());
+        });
+
+    public override Task DownloadCollectiveKey(
+        StageRequest request, IServerStreamWriter<Chunk> responseStream, ServerCallContext context) =>
+        RpcErrors.Guard(_coordinator, async () =>
+        {
+            _coordinator.BindClient(context, request.ClientId);
+            var he = _coordinator.FindHe(request.Round);
+            await ChunkWriter.WriteAsync(responseStream, he.CollectiveKey, context.CancellationToken)
+                .ConfigureAwait(false);
+            return true;
+        });
+
+    public override Task<UploadResponse> UploadCiphertexts(
+        IAsyncStreamReader<ContributionUpload> requestStream, ServerCallContext context) =>
+        RpcErrors.Guard(_coordinator, async () =>
+        {
+            var header = await UploadReader.ReadHeaderAsync(requestStream, context.CancellationToken)
+                .ConfigureAwait(false);
+            var statement = header.Statement;
+            _coordinator.BindClient(context, statement.ClientId);
+            var he = _coordinator.FindHe(statement.Round);
+            int length = he.ContributionLength;
+            var contribution = _coordinator.CheckStatement(statement, ProtectionMode.He, length);
+            byte[] data = await UploadReader.ReadBodyAsync(requestStream, length, context.CancellationToken)
+                .ConfigureAwait(false);
+            _coordinator.CheckCommitment(contribution, data);
+            ulong index = he.AcceptContribution(
+                contribution, data, () => _coordinator.RecordContribution(contribution, data));
+            return new UploadResponse { Root = statement.Root, Receipt = _coordinator.Receipt(index) };
         });
 
     public override Task<RoundResult> AwaitResult(StageRequest request, ServerCallContext context) =>
