@@ -101,6 +101,10 @@ public static class EnclaveApplication
             grpc.MaxSendMessageSize = MessageLimits.MaxMessageBytes;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<CallerAuthorizationInterceptor>();
+        }).AddServiceOptions<CustodiansService>(custodians =>
+        {
+            custodians.MaxReceiveMessageSize = MessageLimits.MaxCeremonyMessageBytes;
+            custodians.MaxSendMessageSize = MessageLimits.MaxCeremonyMessageBytes;
         });
         services.AddHostedService<RoundRecovery>();
 

@@ -14,6 +14,7 @@ public static class Program
         bench.Subcommands.Add(BenchSecAggCommand.Create());
         bench.Subcommands.Add(BenchCkksCommand.Create());
         root.Subcommands.Add(bench);
+        root.Subcommands.Add(RoundCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

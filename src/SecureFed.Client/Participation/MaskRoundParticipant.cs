@@ -18,7 +18,8 @@ public static class MaskRoundParticipant
     /// <summary>
     /// Joins the round of <paramref name="task"/> and contributes <paramref name="input"/>
     /// (residues modulo 2^b, the round's dimension long). Returns the round's result, or null
-    /// when told to stop before <see cref="MaskStage.Finish"/>.
+    /// when told to stop before <see cref="MaskStage.Finish"/>. <paramref name="sent"/>, when
+    /// given, hears the encoded size of every message the client sends.
     /// </summary>
     /// <exception cref="RpcException">The appliance refused a step or the round aborted.</exception>
     /// <exception cref="ProtocolViolationException">The appliance sent something the client refuses.</exception>
@@ -28,6 +29,7 @@ public static class MaskRoundParticipant
         RoundTask task,
         ulong[] input,
         MaskStage stopBefore = MaskStage.Finish,
+        Action<long>? sent = null,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(rounds);
@@ -36,8 +38,9 @@ public static class MaskRoundParticipant
         ArgumentNullException.ThrowIfNull(input);
         var round = task.Round;
         uint me = credentials.ParticipantId;
-        var joined = await rounds.JoinRoundAsync(
-            new JoinRoundRequest { Round = round, ClientId = me }, cancellationToken: cancellation);
+        var join = new JoinRoundRequest { Round = round, ClientId = me };
+        sent?.Invoke(join.CalculateSize());
+        var joined = await rounds.JoinRoundAsync(join, cancellationToken: cancellation);
         var setup = (joined.Mask ?? throw new ProtocolViolationException("The round sent no mask setup."))
             .FromProto();
         if (setup.Round != round.Round || setup.Dimension != input.Length)
@@ -54,16 +57,17 @@ public static class MaskRoundParticipant
         }
 
         var advert = client.Advertise(setup);
-        var advertised = await rounds.AdvertiseKeysAsync(
-            new AdvertiseKeysRequest { Round = round, Advertisement = advert.ToProto() },
-            cancellationToken: cancellation);
+        var advertise = new AdvertiseKeysRequest { Round = round, Advertisement = advert.ToProto() };
+        sent?.Invoke(advertise.CalculateSize());
+        var advertised = await rounds.AdvertiseKeysAsync(advertise, cancellationToken: cancellation);
         if (stopBefore == MaskStage.Share)
         {
             return null;
         }
 
-        var shares = client.ShareKeys(advertised.FromProto(round.Round));
-        var forwarded = await rounds.ShareKeysAsync(shares.ToProto(round), cancellationToken: cancellation);
+        var shares = client.ShareKeys(advertised.FromProto(round.Round)).ToProto(round);
+        sent?.Invoke(shares.CalculateSize());
+        var forwarded = await rounds.ShareKeysAsync(shares, cancellationToken: cancellation);
         if (stopBefore == MaskStage.Mask)
         {
             return null;
@@ -74,7 +78,7 @@ public static class MaskRoundParticipant
         {
             await UploadWriter.SendAsync(
                 upload, credentials.FederationId, round.Round, me, ContributionStatement.MaskMode,
-                masked.PackedVector, client.SessionId, credentials.SigningKey, cancellation).ConfigureAwait(false);
+                masked.PackedVector, client.SessionId, credentials.SigningKey, cancellation, sent).ConfigureAwait(false);
         }
 
         if (stopBefore == MaskStage.Unmask)
@@ -84,10 +88,12 @@ public static class MaskRoundParticipant
 
         var stage = new StageRequest { Round = round, ClientId = me };
         var survivors = await rounds.AwaitSurvivorsAsync(stage, cancellationToken: cancellation);
-        var signature = client.SignSurvivors(survivors.FromProto(round.Round));
-        var unmaskTask = await rounds.SignSurvivorsAsync(signature.ToProto(round), cancellationToken: cancellation);
-        var reveal = client.Unmask(unmaskTask.FromProto(round.Round));
-        await rounds.UnmaskAsync(reveal.ToProto(round), cancellationToken: cancellation);
+        var signature = client.SignSurvivors(survivors.FromProto(round.Round)).ToProto(round);
+        sent?.Invoke(signature.CalculateSize());
+        var unmaskTask = await rounds.SignSurvivorsAsync(signature, cancellationToken: cancellation);
+        var reveal = client.Unmask(unmaskTask.FromProto(round.Round)).ToProto(round);
+        sent?.Invoke(reveal.CalculateSize());
+        await rounds.UnmaskAsync(reveal, cancellationToken: cancellation);
         return await rounds.AwaitResultAsync(stage, cancellationToken: cancellation);
     }
 }

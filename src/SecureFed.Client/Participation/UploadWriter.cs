@@ -13,7 +13,10 @@ namespace SecureFed.Client.Participation;
 /// </summary>
 public static class UploadWriter
 {
-    /// <summary>Signs and streams <paramref name="contribution"/>; returns the appliance's response.</summary>
+    /// <summary>
+    /// Signs and streams <paramref name="contribution"/>; returns the appliance's response.
+    /// <paramref name="sent"/>, when given, hears the encoded size of every message sent.
+    /// </summary>
     public static async Task<UploadResponse> SendAsync(
         AsyncClientStreamingCall<ContributionUpload, UploadResponse> call,
         ReadOnlyMemory<byte> federationId,
@@ -23,7 +26,8 @@ public static class UploadWriter
         ReadOnlyMemory<byte> contribution,
         ReadOnlyMemory<byte> sessionId,
         Ed25519PrivateKey signingKey,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        Action<long>? sent = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(signingKey);
@@ -32,29 +36,29 @@ public static class UploadWriter
             ContributionCommitment.ComputeRoot(contribution.Span));
         byte[] signature = statement.Sign(signingKey);
 
-        await call.RequestStream.WriteAsync(
-            new ContributionUpload
+        var header = new ContributionUpload
+        {
+            Header = new UploadHeader
             {
-                Header = new UploadHeader
-                {
-                    Statement = statement.ToProto(signature),
-                    SessionId = ByteString.CopyFrom(sessionId.Span),
-                },
+                Statement = statement.ToProto(signature),
+                SessionId = ByteString.CopyFrom(sessionId.Span),
             },
-            cancellation).ConfigureAwait(false);
+        };
+        sent?.Invoke(header.CalculateSize());
+        await call.RequestStream.WriteAsync(header, cancellation).ConfigureAwait(false);
         for (int offset = 0; offset < contribution.Length; offset += MessageLimits.ChunkSize)
         {
             int length = Math.Min(MessageLimits.ChunkSize, contribution.Length - offset);
-            await call.RequestStream.WriteAsync(
-                new ContributionUpload
+            var chunk = new ContributionUpload
+            {
+                Chunk = new Chunk
                 {
-                    Chunk = new Chunk
-                    {
-                        Offset = (ulong)offset,
-                        Data = ByteString.CopyFrom(contribution.Span.Slice(offset, length)),
-                    },
+                    Offset = (ulong)offset,
+                    Data = ByteString.CopyFrom(contribution.Span.Slice(offset, length)),
                 },
-                cancellation).ConfigureAwait(false);
+            };
+            sent?.Invoke(chunk.CalculateSize());
+            await call.RequestStream.WriteAsync(chunk, cancellation).ConfigureAwait(false);
         }
 
         await call.RequestStream.CompleteAsync().ConfigureAwait(false);

@@ -78,8 +78,10 @@ public sealed class EnclaveConnection : IDisposable
         {
             HttpHandler = handler,
             DisposeHttpClient = true,
-            MaxReceiveMessageSize = MessageLimits.MaxMessageBytes,
-            MaxSendMessageSize = MessageLimits.MaxMessageBytes,
+            // The ceremony's messages are the largest the appliance sends or takes; it applies
+            // the tighter limit to everything else itself.
+            MaxReceiveMessageSize = MessageLimits.MaxCeremonyMessageBytes,
+            MaxSendMessageSize = MessageLimits.MaxCeremonyMessageBytes,
         });
         return new EnclaveConnection(channel);
     }

@@ -139,8 +139,7 @@ public sealed partial class CeremonyCoordinatorService
                     && active.Directory.ContainsKey(custodianId))
                 {
                     var setup = active.Coordinator.Setup;
-                    return setup.ToProto(setup.CustodianIds.Select(id =>
-                        ByteString.CopyFrom(active.Directory[id].Bytes.Span)));
+                    return setup.ToProto(_registry.EnrolledKeys(setup.CustodianIds));
                 }
 
                 started = _started.Task;

@@ -194,8 +194,8 @@ public sealed partial class RoundCoordinator
     public static TimeSpan PollWindow { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Opens the next round with the settings <paramref name="settingsFor"/> makes for its number, after checking the federation's
-    /// privacy budget, and starts running it.
+    /// Opens the next round, with the settings <paramref name="settingsFor"/> makes for its
+    /// number, after checking the federation's privacy budget, and starts running it.
     /// </summary>
     /// <exception cref="RoundRejectedException">A round is in progress, or the budget refuses.</exception>
     public (RoundSettings Settings, ulong LedgerIndex) Open(
@@ -336,22 +336,8 @@ public sealed partial class RoundCoordinator
     }
 
     /// <summary>The enrolled keys of <paramref name="participants"/>, with their proofs.</summary>
-    public IEnumerable<EnrolledKey> EnrolledKeys(IEnumerable<uint> participants)
-    {
-        ArgumentNullException.ThrowIfNull(participants);
-        foreach (uint id in participants)
-        {
-            var enrolled = _registry.Find(id)
-                ?? throw new InvalidOperationException($"Participant {id} is not enrolled.");
-            yield return new EnrolledKey
-            {
-                ParticipantId = id,
-                SigningKey = ByteString.CopyFrom(enrolled.SigningKey.Bytes.Span),
-                Certificate = ByteString.CopyFrom(enrolled.Certificate),
-                CertificateSignature = ByteString.CopyFrom(enrolled.CertificateSignature),
-            };
-        }
-    }
+    public IEnumerable<EnrolledKey> EnrolledKeys(IEnumerable<uint> participants) =>
+        _registry.EnrolledKeys(participants);
 
     /// <summary>A receipt for ledger entry <paramref name="index"/>, with a fresh checkpoint.</summary>
     public Receipt Receipt(ulong index) => _ledger.Receipt(index).ToProto();

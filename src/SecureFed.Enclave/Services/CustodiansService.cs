@@ -78,8 +78,9 @@ internal sealed class CustodiansService : V1Custodians.CustodiansBase
                 return true;
             }
 
-            await responseStream.WriteAsync(
-                new DecryptionTaskPart { Header = pending.ToHeader(_facts.Id) }, context.CancellationToken)
+            var header = pending.ToHeader(_facts.Id);
+            header.ContributorKeys.AddRange(_coordinator.EnrolledKeys(pending.Evidence.Select(e => e.ClientId)));
+            await responseStream.WriteAsync(new DecryptionTaskPart { Header = header }, context.CancellationToken)
                 .ConfigureAwait(false);
             long offset = 0;
             foreach (byte[] ciphertext in pending.Aggregate)

@@ -1,5 +1,7 @@
+using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using SecureFed.Crypto.Signatures;
+using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.Identity;
 
 namespace SecureFed.Enclave.Storage;
@@ -115,6 +117,27 @@ public sealed class ParticipantRegistry
         {
             _byId[participant.Id] = participant;
             _byIdentity[participant.Identity] = participant;
+        }
+    }
+
+    /// <summary>
+    /// The enrolled keys of <paramref name="participants"/>, each with the certificate and the
+    /// enrollment signature that let a peer check it without trusting the appliance.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A participant is not enrolled.</exception>
+    public IEnumerable<EnrolledKey> EnrolledKeys(IEnumerable<uint> participants)
+    {
+        ArgumentNullException.ThrowIfNull(participants);
+        foreach (uint id in participants)
+        {
+            var enrolled = Find(id) ?? throw new InvalidOperationException($"Participant {id} is not enrolled.");
+            yield return new EnrolledKey
+            {
+                ParticipantId = id,
+                SigningKey = ByteString.CopyFrom(enrolled.SigningKey.Bytes.Span),
+                Certificate = ByteString.CopyFrom(enrolled.Certificate),
+                CertificateSignature = ByteString.CopyFrom(enrolled.CertificateSignature),
+            };
         }
     }
 

@@ -13,7 +13,7 @@ namespace SecureFed.Protocol.Grpc;
 public static class HeMessageMapping
 {
     /// <summary>A ceremony setup with the custodians' keys, to the wire.</summary>
-    public static V1.CeremonySetup ToProto(this Records.CeremonySetup setup, IEnumerable<ByteString> custodianKeys)
+    public static V1.CeremonySetup ToProto(this Records.CeremonySetup setup, IEnumerable<EnrolledKey> custodianKeys)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var proto = new V1.CeremonySetup

@@ -15,4 +15,13 @@ public static class MessageLimits
     /// for the largest unstreamed message (the key advertisements of a round of 1000 clients).
     /// </summary>
     public const int MaxMessageBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The largest message of the custodians' key ceremony: 64 MiB. An advertisement carries
+    /// a public key share modulo QP (about 230 KB at N = 8192, 3.9 MB at N = 32768), and the
+    /// appliance returns every custodian's in one message.
+    /// </summary>
+    // Limitation: ceremony messages are not streamed; sixteen custodians at N = 32768 come
+    // close to this cap.
+    public const int MaxCeremonyMessageBytes = 64 * 1024 * 1024;
 }
