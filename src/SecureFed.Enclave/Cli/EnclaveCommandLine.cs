@@ -88,7 +88,8 @@ internal static class EnclaveCommandLine
     }
 
     /// <summary>SECUREFED_Enclave__Listen becomes Enclave:Listen, as .NET's own provider maps it.</summary>
-    private static Dictionary<string, string?> FromEnvironment(IReadOnlyDictionary<string, string?> environment)
+    private static Dictionary<string, string?> FromEnvironment(
+        IReadOnlyDictionary<string, string?> environment)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in environment.OrderBy(v => v.Key, StringComparer.Ordinal))
@@ -96,8 +97,8 @@ internal static class EnclaveCommandLine
             if (name.Length > EnvironmentPrefix.Length
                 && name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
             {
-                string key = name[EnvironmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
-                settings[key] = value;
+                string key = name[EnvironmentPrefix.Length..];
+                settings[key.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)] = value;
             }
         }
 
@@ -136,7 +137,8 @@ internal static class EnclaveCommandLine
             _ = EnclaveOptions.ParseEndpoint(options.Listen, "--listen (Enclave:Listen)");
             if (!string.IsNullOrEmpty(options.MetricsListen))
             {
-                _ = EnclaveOptions.ParseEndpoint(options.MetricsListen, "--metrics-listen (Enclave:MetricsListen)");
+                _ = EnclaveOptions.ParseEndpoint(
+                    options.MetricsListen, "--metrics-listen (Enclave:MetricsListen)");
             }
 
             if (options.Schedule.IntervalSeconds < 0)

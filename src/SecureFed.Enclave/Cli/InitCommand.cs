@@ -146,7 +146,8 @@ internal static class InitCommand
     private static Exception MessageFor(Exception error) => error switch
     {
         InvalidOperationException => new UsageException($"--state-dir: {error.Message}", error),
-        ArgumentException { ParamName: "certificatePath" } => new UsageException($"--cert: {error.Message}", error),
+        ArgumentException { ParamName: "certificatePath" } =>
+            new UsageException($"--cert: {Output.MessageOf(error)}", error),
         _ => error,
     };
 
@@ -181,7 +182,8 @@ internal static class InitCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"warning: could not remove the partial state in '{directory}': {e.Message}");
+            Console.Error.WriteLine(
+                $"warning: could not remove the partial state in '{directory}': {e.Message}");
         }
     }
 

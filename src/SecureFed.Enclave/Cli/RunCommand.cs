@@ -71,7 +71,8 @@ internal static class RunCommand
             await using (app.ConfigureAwait(false))
             {
                 var facts = app.Services.GetRequiredService<FederationFacts>();
-                app.Lifetime.ApplicationStarted.Register(() => Output.Print(json, Report(options, facts), Print));
+                app.Lifetime.ApplicationStarted.Register(
+                    () => Output.Print(json, Report(options, facts), Print));
 
                 // The host's own lifetime handles SIGTERM and Ctrl-C, so that stopping waits
                 // for the services to finish rather than for the command line's timeout.
@@ -87,7 +88,8 @@ internal static class RunCommand
     }
 
     private static void LogToStandardError(ILoggingBuilder logging) =>
-        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.Services.Configure<ConsoleLoggerOptions>(
+            console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 
     private static RunReport Report(EnclaveOptions options, FederationFacts facts) => new(
         CliOptions.Hex(facts.Id),

@@ -49,7 +49,8 @@ public sealed class EnclaveCliTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         var report = Json(run);
         Assert.Matches("^[0-9a-f]{32}$", report.GetProperty("federation_id").GetString());
-        Assert.StartsWith("test-federation", report.GetProperty("federation_name").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "test-federation", report.GetProperty("federation_name").GetString(), StringComparison.Ordinal);
         Assert.Equal(_state, report.GetProperty("state_dir").GetString());
         Assert.Matches("^[0-9a-f]{64}$", report.GetProperty("ledger_public_key").GetString());
         Assert.Equal(4, report.GetProperty("epsilon_limit").GetDouble());
@@ -235,11 +236,13 @@ public sealed class EnclaveCliTests : IDisposable
         Assert.True(Json(run).TryGetProperty("error", out _));
     }
 
+    private static string Hash(string file) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
+
     /// <summary>Every file's path and SHA-256, so that any change shows.</summary>
     private static List<string> Snapshot(string directory) =>
     [
         .. Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal)
-            .Select(f => $"{Path.GetRelativePath(directory, f)} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))}"),
+            .Select(f => $"{Path.GetRelativePath(directory, f)} {Hash(f)}"),
     ];
 }
