@@ -38,6 +38,19 @@ public sealed class LedgerStore : IDisposable
         return checked((ulong)Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
     });
 
+    /// <summary>
+    /// The last entry, or null when the ledger is empty. Its index plus one is the number of
+    /// entries at the moment it was read, which a separate <see cref="Count"/> could not
+    /// promise while the appliance appends.
+    /// </summary>
+    public LedgerEntry? Head() => _database.Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = SelectEntries + " ORDER BY idx DESC LIMIT 1;";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadEntry(reader) : null;
+    });
+
     /// <summary>Appends an entry inside <paramref name="transaction"/> and returns it.</summary>
     public LedgerEntry Append(SqliteTransaction transaction, string kind, byte[] payload)
     {

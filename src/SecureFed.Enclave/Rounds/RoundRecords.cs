@@ -18,6 +18,15 @@ internal static class RoundRecords
         return checked((ulong)Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
     });
 
+    /// <summary>The state of <paramref name="round"/>, or null when there is no such round.</summary>
+    public static string? StateOf(EnclaveDatabase database, ulong round) => database.Read(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state FROM rounds WHERE round = $round;";
+        command.Parameters.AddWithValue("$round", checked((long)round));
+        return command.ExecuteScalar() as string;
+    });
+
     public static void Insert(SqliteTransaction transaction, RoundSettings settings, double epsilonAfter)
     {
         using var command = EnclaveDatabase.Command(
