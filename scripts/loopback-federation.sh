@@ -156,6 +156,11 @@ for name in "${custodians[@]}" "${clients[@]}"; do
         --state-dir "$work/parties/$name" --json >"$work/logs/$name.enroll.json"
 done
 
+# Each client keeps its own privacy budget and refuses a round that would exceed it.
+for name in "${clients[@]}"; do
+    securefed budget --state-dir "$work/parties/$name" --init --epsilon 20 --delta 1e-5 --json >/dev/null
+done
+
 # --- Key ceremony: custodians run as long-lived processes that join the ceremony and then
 # answer one decryption request each (the HE round's).
 log "key ceremony (2 of 3)"

@@ -41,6 +41,11 @@ public sealed class LoopbackFederationScriptTests : IDisposable
         var clients = root.GetProperty("clients").EnumerateArray().ToList();
         Assert.Equal(["mask", "he"], clients.Select(c => c.GetProperty("mode").GetString()).Distinct());
         Assert.All(clients, c => Assert.Equal(5, c.GetProperty("contributors").GetInt32()));
+
+        // Each client charged both rounds to its own budget.
+        Assert.All(clients, c => Assert.True(c.GetProperty("epsilon_charged").GetDouble() > 0));
+        Assert.All(clients.Where(c => c.GetProperty("mode").GetString() == "he"), c => Assert.True(
+            c.GetProperty("epsilon_spent").GetDouble() > c.GetProperty("epsilon_charged").GetDouble()));
         Assert.Equal(2u, root.GetProperty("status").GetProperty("rounds_completed").GetUInt64());
 
         // The HE round was decrypted by exactly the threshold of custodians.
@@ -52,7 +57,7 @@ public sealed class LoopbackFederationScriptTests : IDisposable
         // records both rounds' contributions and closes.
         var export = LedgerExport.Deserialize(await File.ReadAllTextAsync(Path.Combine(_work, "ledger.json")));
         string initKey = root.GetProperty("ledger_public_key").GetString()!;
-        Assert.Equal(initKey, Convert.ToHexStringLower(export.LedgerPublicKey.Bytes));
+        Assert.Equal(initKey, Convert.ToHexStringLower(export.LedgerPublicKey.Bytes.Span));
         Assert.True(LedgerVerifier.Verify(export.Entries, export.LedgerPublicKey).Ok);
         Assert.True(LedgerVerifier.VerifyCheckpoint(export.Entries, export.Checkpoint, export.LedgerPublicKey).Ok);
         Assert.Equal(10, export.Entries.Count(e => e.Kind == "contribution"));
