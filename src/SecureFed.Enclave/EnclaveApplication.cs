@@ -85,7 +85,7 @@ public static class EnclaveApplication
         services.AddSingleton(trust);
         services.AddSingleton(new ContributionSpool(state));
         services.AddSingleton(sp => new ParticipantRegistry(sp.GetRequiredService<EnclaveDatabase>()));
-        services.AddSingleton(sp => new PrivacyBudget(facts.Delta, RoundRecords.CompletedSettings(database)));
+        services.AddSingleton(sp => new PrivacyBudget(facts.Delta, RoundRecords.CompletedRounds(database)));
         services.AddSecureFedMetrics();
         services.AddSingleton(new CkksContext(facts.CkksParameters));
         services.AddSingleton<RoundCoordinator>();

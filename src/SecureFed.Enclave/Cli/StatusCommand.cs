@@ -40,7 +40,7 @@ internal static class StatusCommand
         using var ledger = new LedgerStore(database, ApplianceState.LoadLedgerKey(directory));
         var head = ledger.Head();
         var registry = new ParticipantRegistry(database);
-        var budget = new PrivacyBudget(facts.Delta, RoundRecords.CompletedSettings(database));
+        var budget = new PrivacyBudget(facts.Delta, RoundRecords.CompletedRounds(database));
         long open = RoundRecords.Count(database, RoundRecords.Open);
         long completed = RoundRecords.Count(database, RoundRecords.Completed);
         long aborted = RoundRecords.Count(database, RoundRecords.Aborted);

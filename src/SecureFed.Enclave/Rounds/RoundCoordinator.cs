@@ -503,7 +503,9 @@ public sealed partial class RoundCoordinator
             length = aggregate.Length;
         }
 
-        double epsilon = outcome.Completed ? _budget.Charge(settings) : _budget.EpsilonSpent();
+        double epsilon = outcome.Completed
+            ? _budget.Charge(settings, outcome.Contributors.Count)
+            : _budget.EpsilonSpent();
         ulong index = _database.InTransaction(transaction =>
         {
             var entry = outcome.Completed
@@ -511,7 +513,8 @@ public sealed partial class RoundCoordinator
                     settings.Round, outcome.Contributors, hash, length, epsilon, _facts.Delta))
                 : _ledger.Append(transaction, LedgerKinds.RoundAborted, LedgerPayloads.RoundAborted(
                     settings.Round, outcome.AbortReason ?? "unknown"));
-            RoundRecords.Close(transaction, settings.Round, outcome.Completed, file, hash, epsilon);
+            RoundRecords.Close(
+                transaction, settings.Round, outcome.Completed, file, hash, epsilon, outcome.Contributors.Count);
             return entry.Index;
         });
         return new RecordedOutcome(file, hash, length, epsilon, index);

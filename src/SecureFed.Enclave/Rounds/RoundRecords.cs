@@ -58,7 +58,8 @@ internal static class RoundRecords
     }
 
     public static void Close(
-        SqliteTransaction transaction, ulong round, bool completed, string? aggregateFile, byte[] hash, double epsilon)
+        SqliteTransaction transaction, ulong round, bool completed, string? aggregateFile, byte[] hash,
+        double epsilon, int contributors)
     {
         using var command = EnclaveDatabase.Command(
             transaction,
@@ -68,24 +69,27 @@ internal static class RoundRecords
         command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$epsilon", epsilon);
         command.Parameters.AddWithValue(
-            "$outcome", EnclaveJson.Bytes(new StoredOutcome(aggregateFile, Convert.ToHexString(hash))));
+            "$outcome", EnclaveJson.Bytes(new StoredOutcome(aggregateFile, Convert.ToHexString(hash), contributors)));
         command.Parameters.AddWithValue("$round", checked((long)round));
         command.ExecuteNonQuery();
     }
 
     /// <summary>The settings of every completed round, oldest first, for the budget.</summary>
-    public static List<RoundSettings> CompletedSettings(EnclaveDatabase database) => database.Read(connection =>
+    public static List<ChargedRound> CompletedRounds(EnclaveDatabase database) => database.Read(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT settings FROM rounds WHERE state = '{Completed}' ORDER BY round;";
+        command.CommandText =
+            $"SELECT settings, outcome FROM rounds WHERE state = '{Completed}' ORDER BY round;";
         using var reader = command.ExecuteReader();
-        var settings = new List<RoundSettings>();
+        var rounds = new List<ChargedRound>();
         while (reader.Read())
         {
-            settings.Add(EnclaveJson.Read<RoundSettings>((byte[])reader[0]));
+            var settings = EnclaveJson.Read<RoundSettings>((byte[])reader[0]);
+            var outcome = EnclaveJson.Read<StoredOutcome>((byte[])reader[1]);
+            rounds.Add(new ChargedRound(settings, outcome.Contributors));
         }
 
-        return settings;
+        return rounds;
     });
 
     /// <summary>Rounds left open by a stop or a crash.</summary>
@@ -112,5 +116,5 @@ internal static class RoundRecords
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     });
 
-    private sealed record StoredOutcome(string? AggregateFile, string AggregateSha256);
+    private sealed record StoredOutcome(string? AggregateFile, string AggregateSha256, int Contributors);
 }

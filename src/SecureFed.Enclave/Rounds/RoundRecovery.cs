@@ -29,7 +29,7 @@ internal sealed partial class RoundRecovery : IHostedService
             const string reason = "The appliance restarted while the round was open.";
             _database.InTransaction(transaction =>
             {
-                RoundRecords.Close(transaction, round, completed: false, null, [], 0);
+                RoundRecords.Close(transaction, round, completed: false, null, [], 0, contributors: 0);
                 return _ledger.Append(transaction, LedgerKinds.RoundAborted, LedgerPayloads.RoundAborted(round, reason));
             });
             LogAborted(round);
