@@ -200,7 +200,8 @@ run_round() { # mode
     local mode=$1
     local client_pids=()
     for name in "${clients[@]}"; do
-        securefed participate --state-dir "$work/parties/$name" --update "$work/updates/$name.npy" \
+        securefed participate --enclave "$address" --state-dir "$work/parties/$name" \
+            --update "$work/updates/$name.npy" \
             --rounds 1 --json >"$work/logs/$name.$mode.json" 2>"$work/logs/$name.$mode.log" &
         client_pids+=($!)
     done

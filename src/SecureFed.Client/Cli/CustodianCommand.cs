@@ -34,6 +34,8 @@ internal static class CustodianCommand
     public static Command Create()
     {
         var stateDir = ClientOptions.StateDir();
+        var enclave = ClientOptions.Enclave();
+        enclave.Description = "The appliance's address, https://HOST:PORT, when it is not the one enrolled with.";
         var minContributors = new Option<string>("--min-contributors")
         {
             Description = "The fewest distinct contributors an aggregate must sum to be decrypted (default 2).",
@@ -45,7 +47,7 @@ internal static class CustodianCommand
         var json = PkiOptions.Json();
         var command = new Command("custodian", "Take part in the key ceremony and answer decryption requests.")
         {
-            stateDir, minContributors, rounds, json,
+            stateDir, enclave, minContributors, rounds, json,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -55,11 +57,13 @@ internal static class CustodianCommand
                 async () =>
                 {
                     string directory = PkiOptions.Required(parse, stateDir);
+                Uri? address = parse.GetValue(enclave) is null ? null : ClientOptions.EnclaveAddress(parse, enclave);
                     int minimum = ClientOptions.Integer(parse, minContributors, 2, 1_000_000, fallback: 2);
                     int? count = parse.GetValue(rounds) is null
                         ? null
                         : ClientOptions.Integer(parse, rounds, 1, int.MaxValue);
-                    using var session = ParticipantSession.Open(stateDir.Name, directory, ParticipantRole.Custodian);
+                    using var session = ParticipantSession.Open(
+                    stateDir.Name, directory, ParticipantRole.Custodian, address);
                     Action<string>? progress = asJson ? null : Console.WriteLine;
                     return await RunAsync(session, minimum, count, progress, cancellation).ConfigureAwait(false);
                 },

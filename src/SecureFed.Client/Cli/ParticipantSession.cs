@@ -21,7 +21,8 @@ internal sealed class ParticipantSession : IDisposable
         ParticipantState state,
         X509Certificate2 certificate,
         Ed25519PrivateKey signingKey,
-        FederationTrust trust)
+        FederationTrust trust,
+        Uri? enclave)
     {
         Directory = directory;
         State = state;
@@ -30,7 +31,7 @@ internal sealed class ParticipantSession : IDisposable
         LedgerKey = Ed25519PublicKey.Import(Convert.FromHexString(state.LedgerPublicKey));
         Credentials = new ParticipantCredentials(
             StateDirectory.FederationIdOf(state), state.ParticipantId, signingKey, trust);
-        Connection = EnclaveConnection.Open(new Uri(state.Enclave), certificate, trust);
+        Connection = EnclaveConnection.Open(enclave ?? new Uri(state.Enclave), certificate, trust);
     }
 
     /// <summary>The state folder.</summary>
@@ -53,7 +54,8 @@ internal sealed class ParticipantSession : IDisposable
     /// needs; another is refused, naming the option.
     /// </summary>
     /// <exception cref="UsageException">The folder is missing, incomplete, corrupt or of another role.</exception>
-    public static ParticipantSession Open(string optionName, string directory, ParticipantRole role)
+    public static ParticipantSession Open(
+        string optionName, string directory, ParticipantRole role, Uri? enclave = null)
     {
         directory = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(directory))
@@ -84,7 +86,7 @@ internal sealed class ParticipantSession : IDisposable
             var trust = FederationTrust.FromPemFile(state.CaCertificate);
             certificate = CertificateFiles.LoadWithKey(state.Certificate, state.Key);
             signingKey = StateDirectory.LoadSigningKey(directory);
-            return new ParticipantSession(directory, state, certificate, signingKey, trust);
+            return new ParticipantSession(directory, state, certificate, signingKey, trust, enclave);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException
             or FormatException or FederationCaException or System.Security.Cryptography.CryptographicException)

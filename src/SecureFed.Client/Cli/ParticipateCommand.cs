@@ -28,6 +28,8 @@ internal static class ParticipateCommand
     public static Command Create()
     {
         var stateDir = ClientOptions.StateDir();
+        var enclave = ClientOptions.Enclave();
+        enclave.Description = "The appliance's address, https://HOST:PORT, when it is not the one enrolled with.";
         var update = new Option<string>("--update")
         {
             Description = "The model update: float32 .npy or .safetensors, flattened.",
@@ -39,16 +41,18 @@ internal static class ParticipateCommand
         var json = PkiOptions.Json();
         var command = new Command("participate", "Contribute the model update to the federation's rounds.")
         {
-            stateDir, update, rounds, json,
+            stateDir, enclave, update, rounds, json,
         };
         command.SetAction((parse, cancellation) => Output.RunAsync(
             parse.GetValue(json),
             async () =>
             {
                 string directory = PkiOptions.Required(parse, stateDir);
+                Uri? address = parse.GetValue(enclave) is null ? null : ClientOptions.EnclaveAddress(parse, enclave);
                 string updatePath = ClientOptions.ExistingFile(parse, update);
                 int count = ClientOptions.Integer(parse, rounds, 1, 1_000_000, fallback: 1);
-                using var session = ParticipantSession.Open(stateDir.Name, directory, ParticipantRole.Client);
+                using var session = ParticipantSession.Open(
+                    stateDir.Name, directory, ParticipantRole.Client, address);
                 return await RunAsync(session, updatePath, count, cancellation).ConfigureAwait(false);
             },
             Print,
