@@ -12,6 +12,11 @@ public static class Program
         var root = new RootCommand(
             "securefed: SecureFed's client, key custodian and federation CA tool.");
         root.Subcommands.Add(PkiCommand.Create());
+        root.Subcommands.Add(BudgetCommand.Create());
+        root.Subcommands.Add(EnrollCommand.Create());
+        root.Subcommands.Add(ParticipateCommand.Create());
+        root.Subcommands.Add(CustodianCommand.Create());
+        root.Subcommands.Add(OperatorCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -107,6 +107,7 @@ public static class EnclaveApplication
             custodians.MaxSendMessageSize = MessageLimits.MaxCeremonyMessageBytes;
         });
         services.AddHostedService<RoundRecovery>();
+        services.AddHostedService<RoundScheduler>();
 
         var app = builder.Build();
         app.MapGrpcService<FederationService>();

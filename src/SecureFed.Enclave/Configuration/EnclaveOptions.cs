@@ -29,6 +29,9 @@ public sealed class EnclaveOptions
     /// <summary>How long a task poll waits before answering that there is none, in seconds.</summary>
     public int TaskPollSeconds { get; set; } = 20;
 
+    /// <summary>Rounds the appliance opens by itself; off by default.</summary>
+    public RoundScheduleOptions Schedule { get; set; } = new();
+
     /// <summary>Parses an "address:port" setting.</summary>
     /// <exception cref="FormatException">The setting is not an IP address and port.</exception>
     public static IPEndPoint ParseEndpoint(string value, string name)

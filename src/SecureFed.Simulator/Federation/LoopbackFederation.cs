@@ -28,12 +28,20 @@ public sealed class LoopbackFederation : IAsyncDisposable
 
     private readonly string _directory;
     private readonly bool _ownsDirectory;
-    private readonly WebApplication _appliance;
+    private readonly EnclaveOptions _options;
+    private WebApplication _appliance;
     private readonly List<SimulatedParticipant> _participants = [];
 
     private LoopbackFederation(
-        string directory, bool ownsDirectory, FederationCa ca, WebApplication appliance, Uri address, byte[] federationId)
+        string directory,
+        bool ownsDirectory,
+        FederationCa ca,
+        EnclaveOptions options,
+        WebApplication appliance,
+        Uri address,
+        byte[] federationId)
     {
+        _options = options;
         _directory = directory;
         _ownsDirectory = ownsDirectory;
         Ca = ca;
@@ -61,10 +69,11 @@ public sealed class LoopbackFederation : IAsyncDisposable
     /// <summary>
     /// Creates the CA and the appliance's state in <paramref name="directory"/> (a new
     /// temporary directory when null, removed on dispose) and starts the appliance.
+    /// <paramref name="configure"/> may change the appliance's settings before it starts.
     /// </summary>
     public static async Task<LoopbackFederation> StartAsync(
         string? directory = null, double epsilonLimit = 10, double delta = 1e-5, int ringDegree = 8192,
-        int taskPollSeconds = 5)
+        int taskPollSeconds = 5, Action<EnclaveOptions>? configure = null)
     {
         bool owns = directory is null;
         directory ??= Directory.CreateTempSubdirectory("securefed-sim-").FullName;
@@ -94,9 +103,21 @@ public sealed class LoopbackFederation : IAsyncDisposable
             MetricsListen = string.Empty,
             TaskPollSeconds = taskPollSeconds,
         };
-        var appliance = EnclaveApplication.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
-        await appliance.StartAsync().ConfigureAwait(false);
-        return new LoopbackFederation(directory, owns, ca, appliance, new Uri($"https://127.0.0.1:{port}"), facts.Id);
+        configure?.Invoke(options);
+        var appliance = await StartApplianceAsync(options).ConfigureAwait(false);
+        return new LoopbackFederation(
+            directory, owns, ca, options, appliance, new Uri($"https://127.0.0.1:{port}"), facts.Id);
+    }
+
+    /// <summary>
+    /// Stops the appliance as a service stop would and starts it again over the same state
+    /// directory and port. Participants keep their connections, which reconnect.
+    /// </summary>
+    public async Task RestartApplianceAsync()
+    {
+        await _appliance.StopAsync().ConfigureAwait(false);
+        await _appliance.DisposeAsync().ConfigureAwait(false);
+        _appliance = await StartApplianceAsync(_options).ConfigureAwait(false);
     }
 
     /// <summary>Issues a certificate for a new participant and connects it; it is not enrolled yet.</summary>
@@ -154,6 +175,13 @@ public sealed class LoopbackFederation : IAsyncDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
+    }
+
+    private static async Task<WebApplication> StartApplianceAsync(EnclaveOptions options)
+    {
+        var appliance = EnclaveApplication.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await appliance.StartAsync().ConfigureAwait(false);
+        return appliance;
     }
 
     private static int FreeLoopbackPort()
