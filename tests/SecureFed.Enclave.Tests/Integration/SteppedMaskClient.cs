@@ -22,7 +22,7 @@ internal sealed class SteppedMaskClient : IDisposable
     private MaskClient? _client;
     private MaskRoundSetup? _setup;
     private AdvertiseKeysRequest? _advertise;
-    private AdvertisedKeysResponse? _advertised;
+    private Task<AdvertisedKeysResponse>? _advertised;
     private ForwardedSharesResponse? _forwarded;
     private byte[]? _masked;
 
@@ -64,14 +64,32 @@ internal sealed class SteppedMaskClient : IDisposable
         _client = new MaskClient(Id, credentials.SigningKey, directory);
     }
 
-    public async Task AdvertiseAsync() => _advertised = await SendAdvertiseAsync();
+    /// <summary>Sends the advertisement once; a second call waits for the same answer.</summary>
+    public Task AdvertiseAsync() => _advertised ??= SendAdvertiseAsync();
+
+    /// <summary>
+    /// Sends this client's advertisement twice at once, keeps the answer to the copy the
+    /// appliance took, and returns how it refused the other.
+    /// </summary>
+    public async Task<StatusCode> AdvertiseTwiceAsync()
+    {
+        Task<AdvertisedKeysResponse>[] copies = [SendAdvertiseAsync(), SendAdvertiseAsync()];
+
+        // The appliance holds the copy it took until every client has advertised, and none
+        // other has, so the copy that returns first is the refused one. Were both taken,
+        // neither would return: the timeout turns that into a failure, not a hang.
+        var first = await Task.WhenAny(copies).WaitAsync(TimeSpan.FromSeconds(20));
+        _advertised = copies.Single(c => c != first);
+        return await SteppedMaskRound.RefusalAsync(() => first);
+    }
 
     public Task<AdvertisedKeysResponse> SendAdvertiseAsync() =>
         Rounds.AdvertiseKeysAsync(AdvertiseRequest).ResponseAsync;
 
     public async Task ShareAsync()
     {
-        var shares = Client.ShareKeys(_advertised!.FromProto(_round.Round)).ToProto(_round);
+        var advertised = await (_advertised ?? throw new InvalidOperationException("Advertise first."));
+        var shares = Client.ShareKeys(advertised.FromProto(_round.Round)).ToProto(_round);
         _forwarded = await Rounds.ShareKeysAsync(shares);
     }
 
@@ -81,24 +99,34 @@ internal sealed class SteppedMaskClient : IDisposable
     /// Uploads <paramref name="vector"/> with a statement this client signs for
     /// <paramref name="round"/> and <paramref name="clientId"/>, whatever they are.
     /// </summary>
-    public async Task<UploadResponse> UploadAsync(ulong round, uint clientId, byte[] vector)
+    public Task<UploadResponse> UploadAsync(ulong round, uint clientId, byte[] vector) =>
+        UploadRawAsync(SignUpload(round, clientId, vector), [vector]);
+
+    /// <summary>
+    /// An upload header whose statement this client signs over <paramref name="vector"/>
+    /// for <paramref name="round"/> and <paramref name="clientId"/>, whatever they are.
+    /// </summary>
+    public UploadHeader SignUpload(ulong round, uint clientId, byte[] vector)
     {
         var credentials = Participant.Credentials!;
         var statement = new ContributionStatement(
             credentials.FederationId, round, clientId, ContributionStatement.MaskMode, vector.Length,
             ContributionCommitment.ComputeRoot(vector));
-        var header = new UploadHeader
+        return new UploadHeader
         {
             Statement = statement.ToProto(statement.Sign(credentials.SigningKey)),
             SessionId = ByteString.CopyFrom(Client.SessionId.Span),
         };
-        return await UploadRawAsync(header, [vector]);
     }
 
-    /// <summary>Streams a header and then each of <paramref name="chunks"/> as it is.</summary>
-    public async Task<UploadResponse> UploadRawAsync(UploadHeader header, IEnumerable<byte[]> chunks)
+    /// <summary>
+    /// Streams a header and then each of <paramref name="chunks"/> as it is, over this
+    /// client's connection or <paramref name="via"/> another caller's.
+    /// </summary>
+    public async Task<UploadResponse> UploadRawAsync(
+        UploadHeader header, IEnumerable<byte[]> chunks, V1.Rounds.RoundsClient? via = null)
     {
-        using var call = Rounds.UploadMaskedInput();
+        using var call = (via ?? Rounds).UploadMaskedInput();
         try
         {
             await call.RequestStream.WriteAsync(new ContributionUpload { Header = header });
