@@ -7,6 +7,7 @@ using SecureFed.Protocol.Enrollment;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.Identity;
 using SecureFed.Simulator.Federation;
+using V1 = SecureFed.Protocol.Grpc.V1;
 
 namespace SecureFed.Enclave.Tests.Integration;
 
@@ -143,10 +144,10 @@ public sealed class CallerRejectionTests
         var client = await federation.EnrollAsync(ParticipantRole.Client, "client-1");
         var before = await ApplianceSnapshot.TakeAsync(operatorClient);
 
-        var refused = await SteppedMaskRound.RefusalAsync(
+        var refused = await Assert.ThrowsAsync<RpcException>(
             () => client.Connection.Operator.OpenRoundAsync(ValidOpenRound).ResponseAsync);
 
-        Assert.Equal(StatusCode.PermissionDenied, refused);
+        AssertRoleRefused(refused, V1.Operator.Descriptor.FullName);
         var after = await ApplianceSnapshot.TakeAsync(operatorClient);
         Assert.Equal(before, after);
         Assert.Equal(0UL, after.Status.CurrentRound);
@@ -164,10 +165,10 @@ public sealed class CallerRejectionTests
         // Enough enrolled custodians and a valid threshold: the operator could start this.
         var request = new StartCeremonyRequest { Threshold = 2 };
         request.CustodianNames.AddRange(custodians.Select(c => c.Identity.Name));
-        var refused = await SteppedMaskRound.RefusalAsync(
+        var refused = await Assert.ThrowsAsync<RpcException>(
             () => custodians[0].Connection.Operator.StartCeremonyAsync(request).ResponseAsync);
 
-        Assert.Equal(StatusCode.PermissionDenied, refused);
+        AssertRoleRefused(refused, V1.Operator.Descriptor.FullName);
         Assert.Equal(before, await ApplianceSnapshot.TakeAsync(operatorClient));
     }
 
@@ -179,14 +180,15 @@ public sealed class CallerRejectionTests
         var client = await federation.EnrollAsync(ParticipantRole.Client, "client-1");
         var before = await ApplianceSnapshot.TakeAsync(operatorClient);
 
-        var refused = await SteppedMaskRound.RefusalAsync(() => client.Connection.Custodians.AwaitCeremonyAsync(
-            new AwaitCeremonyRequest
-            {
-                FederationId = ByteString.CopyFrom(federation.FederationId),
-                CustodianId = client.Credentials!.ParticipantId,
-            }).ResponseAsync);
+        var request = new AwaitCeremonyRequest
+        {
+            FederationId = ByteString.CopyFrom(federation.FederationId),
+            CustodianId = client.Credentials!.ParticipantId,
+        };
+        var refused = await Assert.ThrowsAsync<RpcException>(
+            () => client.Connection.Custodians.AwaitCeremonyAsync(request).ResponseAsync);
 
-        Assert.Equal(StatusCode.PermissionDenied, refused);
+        AssertRoleRefused(refused, V1.Custodians.Descriptor.FullName);
         Assert.Equal(before, await ApplianceSnapshot.TakeAsync(operatorClient));
     }
 
@@ -197,15 +199,28 @@ public sealed class CallerRejectionTests
         var custodian = await round.Federation.EnrollAsync(ParticipantRole.Custodian, "custodian-1");
         var before = await round.SnapshotAsync();
 
-        var refused = await SteppedMaskRound.RefusalAsync(() => custodian.Connection.Rounds.JoinRoundAsync(
-            new JoinRoundRequest { Round = round.Round, ClientId = custodian.Credentials!.ParticipantId })
-            .ResponseAsync);
+        var request = new JoinRoundRequest
+        {
+            Round = round.Round,
+            ClientId = custodian.Credentials!.ParticipantId,
+        };
+        var refused = await Assert.ThrowsAsync<RpcException>(
+            () => custodian.Connection.Rounds.JoinRoundAsync(request).ResponseAsync);
 
-        Assert.Equal(StatusCode.PermissionDenied, refused);
+        AssertRoleRefused(refused, V1.Rounds.Descriptor.FullName);
         Assert.Equal(before, await round.SnapshotAsync());
         await round.ReachMaskingAsync();
         await round.UploadAsync();
         await round.AssertCompletesExactlyAsync();
+    }
+
+    // The handlers deny a caller that is not an enrolled participant of the right kind as
+    // well, with the same status; the detail names the service only when the role check of
+    // CallerAuthorizationInterceptor refused the call, before any handler ran.
+    private static void AssertRoleRefused(RpcException refused, string service)
+    {
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+        Assert.Contains(service, refused.Status.Detail, StringComparison.Ordinal);
     }
 
     private static X509Certificate2 Issue(FederationCa ca, ParticipantIdentity identity)
