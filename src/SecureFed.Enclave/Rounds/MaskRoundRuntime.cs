@@ -214,29 +214,29 @@ public sealed class MaskRoundRuntime : IRoundRuntime
         _join.Publish(participants);
         _setup.TrySetResult(setup);
 
-        var advertised = await CloseAsync(_advertise, _server.CloseAdvertising, cancellation)
-            .ConfigureAwait(false);
-        _share = new Stage<IReadOnlyDictionary<uint, ForwardedShares>>(
-            "share", advertised.Keys.Select(k => k.ClientId));
-        CurrentStage = _share.Name;
-
-        var forwarded = await CloseAsync(
-            _share,
-            () => _server.CloseSharing().ToDictionary(f => f.Recipient),
+        await CloseAsync(
+            _advertise,
+            _server.CloseAdvertising,
+            advertised => _share = Open(new Stage<IReadOnlyDictionary<uint, ForwardedShares>>(
+                "share", advertised.Keys.Select(k => k.ClientId))),
             cancellation).ConfigureAwait(false);
-        _mask = new Stage<ConsistencyCheckRequest>("mask", _share.Submitted);
-        CurrentStage = _mask.Name;
+        await CloseAsync(
+            _share!,
+            () => _server.CloseSharing().ToDictionary(f => f.Recipient),
+            _ => _mask = Open(new Stage<ConsistencyCheckRequest>("mask", _share!.Submitted)),
+            cancellation).ConfigureAwait(false);
+        await CloseAsync(
+            _mask!,
+            _server.CloseMasking,
+            check => _consistency = Open(new Stage<UnmaskRequest>("consistency", check.Survivors)),
+            cancellation).ConfigureAwait(false);
+        await CloseAsync(
+            _consistency!,
+            _server.CloseConsistencyCheck,
+            unmask => _unmask = Open(new Stage<bool>("unmask", unmask.Signatures.Select(s => s.ClientId))),
+            cancellation).ConfigureAwait(false);
 
-        var check = await CloseAsync(_mask, _server.CloseMasking, cancellation).ConfigureAwait(false);
-        _consistency = new Stage<UnmaskRequest>("consistency", check.Survivors);
-        CurrentStage = _consistency.Name;
-
-        var unmaskRequest = await CloseAsync(_consistency, _server.CloseConsistencyCheck, cancellation)
-            .ConfigureAwait(false);
-        _unmask = new Stage<bool>("unmask", unmaskRequest.Signatures.Select(s => s.ClientId));
-        CurrentStage = _unmask.Name;
-
-        await _unmask.WaitForSubmissionsAsync(_settings.StageTimeout, cancellation).ConfigureAwait(false);
+        await _unmask!.WaitForSubmissionsAsync(_settings.StageTimeout, cancellation).ConfigureAwait(false);
         MaskRoundResult result;
         lock (_submitGate)
         {
@@ -248,17 +248,25 @@ public sealed class MaskRoundRuntime : IRoundRuntime
         return new RoundOutcome(true, null, result.Survivors, result.Sum);
     }
 
-    private async Task<T> CloseAsync<T>(Stage<T> stage, Func<T> close, CancellationToken cancellation)
+    // The next stage is opened before this one's output is released: a client that gets the
+    // output answers at once, and its answer must find the stage that takes it, not a gap in
+    // which it would be refused as out of stage.
+    private async Task CloseAsync<T>(
+        Stage<T> stage, Func<T> close, Action<T> openNext, CancellationToken cancellation)
     {
         await stage.WaitForSubmissionsAsync(_settings.StageTimeout, cancellation).ConfigureAwait(false);
-        T output;
         lock (_submitGate)
         {
-            output = close();
+            T output = close();
+            openNext(output);
             stage.Close(output);
         }
+    }
 
-        return output;
+    private Stage<T> Open<T>(Stage<T> stage)
+    {
+        CurrentStage = stage.Name;
+        return stage;
     }
 
     private Stage<T> Require<T>(Stage<T>? stage, uint clientId)
