@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # A whole federation on this machine, every party its own process, talking gRPC over mutual
 # TLS on loopback: a federation CA, the appliance (`securefed-enclave run`), three key
-# custodians (`securefed custodian`, 2 of 3 needed to decrypt), five clients (`securefed
-# participate`) and the security team's operator commands. It runs one mask round and one HE
-# round, exports the ledger and prints one JSON object that sums up what happened.
+# custodians (`securefed custodian`, 2 of 3 needed to decrypt), five clients by default
+# (`securefed participate`) and the security team's operator commands. It runs one mask round
+# and one HE round, exports the ledger and prints one JSON object that sums up what happened.
 #
-# Usage: scripts/loopback-federation.sh [--bin DIR] [--work DIR] [--dim D] [--keep]
+# Usage: scripts/loopback-federation.sh [--bin DIR] [--work DIR] [--dim D] [--clients N] [--keep]
 #   --bin DIR   folder holding securefed.dll and securefed-enclave.dll (default: build the
 #               solution in Release and use each project's output)
 #   --work DIR  folder for the federation's files (default: a new temporary folder)
 #   --dim D     model update length (default 256)
+#   --clients N clients, at least 3 (default 5); the appliance's peak memory in the summary
+#               should not grow with N, since contributions are added as they arrive
 #   --keep      keep the work folder (it is removed at the end otherwise)
 #
 # Progress goes to stderr and the summary to stdout. Needs dotnet, python3 and jq.
@@ -19,16 +21,27 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=""
 work=""
 dim=256
+client_count=5
 keep=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --bin) bin=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         --dim) dim=$2; shift 2 ;;
+        --clients) client_count=$2; shift 2 ;;
         --keep) keep=1; shift ;;
         *) echo "error: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
+
+if ! [[ "$client_count" =~ ^[0-9]+$ ]] || (( client_count < 3 || client_count > 100 )); then
+    echo "error: --clients must be a whole number from 3 to 100" >&2
+    exit 2
+fi
+if ! [[ "$dim" =~ ^[0-9]+$ ]] || (( dim < 1 || dim > 10000000 )); then
+    echo "error: --dim must be a whole number from 1 to 10000000" >&2
+    exit 2
+fi
 
 for tool in dotnet python3 jq; do
     if ! command -v "$tool" >/dev/null 2>&1; then
@@ -114,7 +127,8 @@ issue() { # role name [appliance options...]
 issue appliance appliance --ip 127.0.0.1 --dns localhost
 issue operator operator
 custodians=(custodian-1 custodian-2 custodian-3)
-clients=(client-1 client-2 client-3 client-4 client-5)
+clients=()
+for i in $(seq 1 "$client_count"); do clients+=("client-$i"); done
 for name in "${custodians[@]}"; do issue custodian "$name"; done
 for name in "${clients[@]}"; do issue client "$name"; done
 ca_cert="$work/pki/ca/ca.crt"
@@ -127,7 +141,9 @@ init_json=$(enclave init --state-dir "$work/appliance" --ca-cert "$ca_cert" \
 port=$(free_port)
 metrics_port=$(free_port)
 address="https://127.0.0.1:$port"
-enclave run --state-dir "$work/appliance" --listen "127.0.0.1:$port" \
+# Background parties are started with dotnet directly (not through the shell functions), so
+# that $! is the party's own process and a signal reaches it.
+dotnet "$enclave_dll" run --state-dir "$work/appliance" --listen "127.0.0.1:$port" \
     --metrics-listen "127.0.0.1:$metrics_port" --task-poll-seconds 5 \
     >"$work/logs/appliance.log" 2>&1 &
 appliance_pid=$!
@@ -166,7 +182,7 @@ done
 log "key ceremony (2 of 3)"
 custodian_pids=()
 for name in "${custodians[@]}"; do
-    securefed custodian --state-dir "$work/parties/$name" --rounds 1 --json \
+    dotnet "$client_dll" custodian --state-dir "$work/parties/$name" --rounds 1 --json \
         >"$work/logs/$name.json" 2>"$work/logs/$name.log" &
     custodian_pids+=($!)
     pids+=($!)
@@ -200,10 +216,11 @@ run_round() { # mode
     local mode=$1
     local client_pids=()
     for name in "${clients[@]}"; do
-        securefed participate --enclave "$address" --state-dir "$work/parties/$name" \
+        dotnet "$client_dll" participate --enclave "$address" --state-dir "$work/parties/$name" \
             --update "$work/updates/$name.npy" \
             --rounds 1 --json >"$work/logs/$name.$mode.json" 2>"$work/logs/$name.$mode.log" &
         client_pids+=($!)
+        pids+=($!)
     done
     operator open-round --mode "$mode" --clients "${#clients[@]}" --min-clients 3 --dim "$dim" \
         --noise-multiplier 1 --clip 1 >"$work/logs/open-$mode.json"
@@ -243,8 +260,12 @@ export_json=$(enclave ledger export --state-dir "$work/appliance" --out "$work/l
 status_json=$(operator status)
 offline_json=$(enclave status --state-dir "$work/appliance" --json)
 
+# The appliance's peak resident memory over both rounds, then a stop as systemd would send it;
+# a clean stop exits 0.
+peak_kib=$(awk '/^VmHWM:/ { print $2 }' "/proc/$appliance_pid/status" 2>/dev/null || echo 0)
 kill -TERM "$appliance_pid"
-wait "$appliance_pid" || true
+appliance_exit=0
+wait "$appliance_pid" || appliance_exit=$?
 pids=()
 elapsed=$(python3 -c "import time; print(round(time.time() - $started, 1))")
 
@@ -269,10 +290,13 @@ jq -n \
     --argjson status "$status_json" \
     --argjson offline "$offline_json" \
     --arg work "$work" --argjson kept "$keep" --argjson seconds "$elapsed" \
+    --argjson peak_kib "${peak_kib:-0}" --argjson appliance_exit "$appliance_exit" \
     '{
         federation_id: $init.federation_id,
         ledger_public_key: $init.ledger_public_key,
         seconds: $seconds,
+        appliance_peak_rss_bytes: ($peak_kib * 1024),
+        appliance_exit: $appliance_exit,
         work: (if $kept == 1 then $work else null end),
         ceremony: $ceremony,
         rounds_opened: [$open_mask.round, $open_he.round],

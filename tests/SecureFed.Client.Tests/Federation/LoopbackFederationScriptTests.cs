@@ -35,6 +35,10 @@ public sealed class LoopbackFederationScriptTests : IDisposable
         using var summary = JsonDocument.Parse(stdout);
         var root = summary.RootElement;
 
+        // The appliance stopped cleanly on SIGTERM, as under systemd.
+        Assert.Equal(0, root.GetProperty("appliance_exit").GetInt32());
+        Assert.True(root.GetProperty("appliance_peak_rss_bytes").GetInt64() > 0);
+
         // Both rounds completed with all five clients, each receipt verified by its client.
         Assert.Equal(10, root.GetProperty("contributed").GetInt32());
         Assert.Equal(10, root.GetProperty("receipts_verified").GetInt32());
