@@ -38,6 +38,11 @@ internal static class CustodianCommand
         {
             Description = "The fewest distinct contributors an aggregate must sum to be decrypted (default 2).",
         };
+        var spotCheck = new Option<string>("--spot-check-positions")
+        {
+            Description = "Positions of each aggregate checked against the contributions before a share is made " +
+                $"(1 to {AggregateSpotCheck.MaxPositions}, default {AggregateSpotCheck.DefaultPositions}).",
+        };
         var rounds = new Option<string>("--rounds")
         {
             Description = "Answer this many decryption requests, then exit (default: until SIGTERM).",
@@ -45,7 +50,7 @@ internal static class CustodianCommand
         var json = PkiOptions.Json();
         var command = new Command("custodian", "Take part in the key ceremony and answer decryption requests.")
         {
-            stateDir, minContributors, rounds, json,
+            stateDir, minContributors, spotCheck, rounds, json,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -56,12 +61,16 @@ internal static class CustodianCommand
                 {
                     string directory = PkiOptions.Required(parse, stateDir);
                     int minimum = ClientOptions.Integer(parse, minContributors, 2, 1_000_000, fallback: 2);
+                    int positions = ClientOptions.Integer(
+                        parse, spotCheck, 1, AggregateSpotCheck.MaxPositions,
+                        fallback: AggregateSpotCheck.DefaultPositions);
                     int? count = parse.GetValue(rounds) is null
                         ? null
                         : ClientOptions.Integer(parse, rounds, 1, int.MaxValue);
                     using var session = ParticipantSession.Open(stateDir.Name, directory, ParticipantRole.Custodian);
                     Action<string>? progress = asJson ? null : Console.WriteLine;
-                    return await RunAsync(session, minimum, count, progress, cancellation).ConfigureAwait(false);
+                    return await RunAsync(session, minimum, count, progress, cancellation, positions)
+                        .ConfigureAwait(false);
                 },
                 Print);
         });
@@ -74,7 +83,7 @@ internal static class CustodianCommand
     /// </summary>
     internal static async Task<CustodianReport> RunAsync(
         ParticipantSession session, int minimumContributors, int? requests, Action<string>? progress,
-        CancellationToken cancellation)
+        CancellationToken cancellation, int spotCheckPositions = AggregateSpotCheck.DefaultPositions)
     {
         var ckks = await ParticipateCommand.HeContextAsync(session, cancellation).ConfigureAwait(false);
         string keyPath = Path.Combine(session.Directory, KeyFileName);
@@ -103,7 +112,7 @@ internal static class CustodianCommand
                         StateDirectory.ReplaceAtomically(servedPath, record, CertificateFiles.PrivateKeyMode);
                         served = record;
                     },
-                    cancellation).ConfigureAwait(false);
+                    cancellation, spotCheckPositions).ConfigureAwait(false);
                 if (done)
                 {
                     ulong? round = ServedRounds(served).Except(before).Select(r => (ulong?)r).FirstOrDefault();
