@@ -35,10 +35,15 @@ internal static class CustodianCommand
     {
         var stateDir = ClientOptions.StateDir();
         var enclave = ClientOptions.Enclave();
-        enclave.Description = "The appliance's address, https://HOST:PORT, when it is not the one enrolled with.";
+        enclave.Description = "The appliance's address, https://HOST:PORT, if not the one enrolled with.";
         var minContributors = new Option<string>("--min-contributors")
         {
             Description = "The fewest distinct contributors an aggregate must sum to be decrypted (default 2).",
+        };
+        var spotCheck = new Option<string>("--spot-check-positions")
+        {
+            Description = "Positions of each aggregate checked against the contributions before a share is made " +
+                $"(1 to {AggregateSpotCheck.MaxPositions}, default {AggregateSpotCheck.DefaultPositions}).",
         };
         var rounds = new Option<string>("--rounds")
         {
@@ -47,7 +52,7 @@ internal static class CustodianCommand
         var json = PkiOptions.Json();
         var command = new Command("custodian", "Take part in the key ceremony and answer decryption requests.")
         {
-            stateDir, enclave, minContributors, rounds, json,
+            stateDir, enclave, minContributors, spotCheck, rounds, json,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -57,15 +62,21 @@ internal static class CustodianCommand
                 async () =>
                 {
                     string directory = PkiOptions.Required(parse, stateDir);
-                Uri? address = parse.GetValue(enclave) is null ? null : ClientOptions.EnclaveAddress(parse, enclave);
+                    Uri? address = parse.GetValue(enclave) is null
+                        ? null
+                        : ClientOptions.EnclaveAddress(parse, enclave);
                     int minimum = ClientOptions.Integer(parse, minContributors, 2, 1_000_000, fallback: 2);
+                    int positions = ClientOptions.Integer(
+                        parse, spotCheck, 1, AggregateSpotCheck.MaxPositions,
+                        fallback: AggregateSpotCheck.DefaultPositions);
                     int? count = parse.GetValue(rounds) is null
                         ? null
                         : ClientOptions.Integer(parse, rounds, 1, int.MaxValue);
                     using var session = ParticipantSession.Open(
-                    stateDir.Name, directory, ParticipantRole.Custodian, address);
+                        stateDir.Name, directory, ParticipantRole.Custodian, address);
                     Action<string>? progress = asJson ? null : Console.WriteLine;
-                    return await RunAsync(session, minimum, count, progress, cancellation).ConfigureAwait(false);
+                    return await RunAsync(session, minimum, count, progress, cancellation, positions)
+                        .ConfigureAwait(false);
                 },
                 Print);
         });
@@ -78,7 +89,7 @@ internal static class CustodianCommand
     /// </summary>
     internal static async Task<CustodianReport> RunAsync(
         ParticipantSession session, int minimumContributors, int? requests, Action<string>? progress,
-        CancellationToken cancellation)
+        CancellationToken cancellation, int spotCheckPositions = AggregateSpotCheck.DefaultPositions)
     {
         var ckks = await ParticipateCommand.HeContextAsync(session, cancellation).ConfigureAwait(false);
         string keyPath = Path.Combine(session.Directory, KeyFileName);
@@ -107,7 +118,7 @@ internal static class CustodianCommand
                         StateDirectory.ReplaceAtomically(servedPath, record, CertificateFiles.PrivateKeyMode);
                         served = record;
                     },
-                    cancellation).ConfigureAwait(false);
+                    cancellation, spotCheckPositions).ConfigureAwait(false);
                 if (done)
                 {
                     ulong? round = ServedRounds(served).Except(before).Select(r => (ulong?)r).FirstOrDefault();

@@ -29,7 +29,7 @@ internal static class ParticipateCommand
     {
         var stateDir = ClientOptions.StateDir();
         var enclave = ClientOptions.Enclave();
-        enclave.Description = "The appliance's address, https://HOST:PORT, when it is not the one enrolled with.";
+        enclave.Description = "The appliance's address, https://HOST:PORT, if not the one enrolled with.";
         var update = new Option<string>("--update")
         {
             Description = "The model update: float32 .npy or .safetensors, flattened.",
@@ -48,7 +48,9 @@ internal static class ParticipateCommand
             async () =>
             {
                 string directory = PkiOptions.Required(parse, stateDir);
-                Uri? address = parse.GetValue(enclave) is null ? null : ClientOptions.EnclaveAddress(parse, enclave);
+                Uri? address = parse.GetValue(enclave) is null
+                    ? null
+                    : ClientOptions.EnclaveAddress(parse, enclave);
                 string updatePath = ClientOptions.ExistingFile(parse, update);
                 int count = ClientOptions.Integer(parse, rounds, 1, 1_000_000, fallback: 1);
                 using var session = ParticipantSession.Open(

@@ -2,16 +2,20 @@
 // custodian's enrolled key against the federation CA, then runs the CustodianCeremony
 // state machine. In decryption it checks the contributors' keys the same way and lets the
 // CustodianDecryptionService decide, under the custodian's own minimum of contributors and
-// its record of requests already served, which it persists before any share leaves.
+// its record of requests already served, which it persists before any share leaves. The
+// service's spot-check of the aggregate asks the appliance to open contribution chunks
+// through the OpenContributions call.
 
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Grpc.Core;
 using SecureFed.Crypto.Ckks;
 using SecureFed.Protocol;
 using SecureFed.Protocol.Contributions;
 using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.He;
+using SecureFed.Protocol.He.Messages;
 using SecureFed.Protocol.Identity;
 
 namespace SecureFed.Client.Participation;
@@ -75,7 +79,15 @@ public static class CustodianRunner
     /// already answered; <paramref name="persistServed"/> must store the new record durably
     /// before this method sends the share.
     /// </summary>
-    /// <exception cref="ProtocolViolationException">The request is refused (see CustodianDecryptionService).</exception>
+    /// <remarks>
+    /// Before any share is made, the aggregate is spot-checked at
+    /// <paramref name="spotCheckPositions"/> positions against the contributions, which the
+    /// appliance opens through <c>OpenContributions</c>.
+    /// </remarks>
+    /// <exception cref="ProtocolViolationException">
+    /// The request is refused (see CustodianDecryptionService), including when the appliance
+    /// does not open the contributions.
+    /// </exception>
     public static async Task<bool> ServeOnceAsync(
         Custodians.CustodiansClient custodians,
         ParticipantCredentials credentials,
@@ -83,7 +95,8 @@ public static class CustodianRunner
         int minimumContributors,
         byte[] served,
         Action<byte[]> persistServed,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        int spotCheckPositions = AggregateSpotCheck.DefaultPositions)
     {
         ArgumentNullException.ThrowIfNull(custodians);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -108,13 +121,16 @@ public static class CustodianRunner
             (round, evidence, key) => new ContributionStatement(
                 federation, round, evidence.ClientId, ContributionStatement.HeMode,
                 checked((long)evidence.TotalLength), evidence.Root).Verify(key, evidence.Signature),
-            minimumContributors);
+            minimumContributors,
+            spotCheckPositions: spotCheckPositions);
         if (served.Length > 0)
         {
             service.ImportServedRequests(served);
         }
 
-        var response = service.CreateShare(request);
+        var response = await service.CreateShareAsync(
+            request, (opening, token) => OpenAsync(custodians, credentials, opening, token), cancellation)
+            .ConfigureAwait(false);
         persistServed(service.ExportServedRequests());
 
         using var upload = custodians.SubmitDecryptionShare(cancellationToken: cancellation);
@@ -135,6 +151,53 @@ public static class CustodianRunner
         await upload.RequestStream.CompleteAsync().ConfigureAwait(false);
         await upload.ResponseAsync.ConfigureAwait(false);
         return true;
+    }
+
+    private static async Task<IReadOnlyList<ContributionOpening>> OpenAsync(
+        Custodians.CustodiansClient custodians,
+        ParticipantCredentials credentials,
+        OpeningRequest opening,
+        CancellationToken cancellation)
+    {
+        var request = new OpenContributionsRequest
+        {
+            Round = new RoundRef
+            {
+                FederationId = ByteString.CopyFrom(credentials.FederationId),
+                Round = opening.Round,
+            },
+            CustodianId = credentials.ParticipantId,
+        };
+        request.ClientIds.AddRange(opening.Clients);
+        request.ChunkIndices.AddRange(opening.ChunkIndices.Select(i => (uint)i));
+
+        // The appliance's refusal or failure to open is a refusal of its request: the
+        // custodian cannot check the aggregate, so it makes no share.
+        long limit = (long)opening.Clients.Count * opening.ChunkIndices.Count;
+        var openings = new List<ContributionOpening>();
+        try
+        {
+            using var call = custodians.OpenContributions(request, cancellationToken: cancellation);
+            while (await call.ResponseStream.MoveNext(cancellation).ConfigureAwait(false))
+            {
+                var item = call.ResponseStream.Current;
+                if (openings.Count == limit || item.ChunkIndex > int.MaxValue)
+                {
+                    throw new ProtocolViolationException("The appliance opened chunks that were not asked for.");
+                }
+
+                openings.Add(new ContributionOpening(
+                    item.ClientId, (int)item.ChunkIndex, item.Chunk.ToByteArray(),
+                    [.. item.Proof.Select(p => p.ToByteArray())]));
+            }
+        }
+        catch (RpcException failure) when (!cancellation.IsCancellationRequested)
+        {
+            throw new ProtocolViolationException(
+                $"The appliance did not open the contributions for the spot-check: {failure.Status.Detail}", failure);
+        }
+
+        return openings;
     }
 
     private static async Task<(DecryptionRequestHeader? Header, byte[] Aggregate)> ReceiveRequestAsync(

@@ -125,6 +125,46 @@ public static class CkksSerializer
         return CiphertextPrefixSize + packed + (IsSeeded(ciphertext) ? SeedSize : packed);
     }
 
+    /// <summary>
+    /// The bytes <see cref="Serialize(CkksCiphertext)"/> writes for a ciphertext of
+    /// <paramref name="context"/> that carries its packed c1 (kind 1), as public-key
+    /// encryption and addition produce.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public static int GetCiphertextSize(CkksContext context) =>
+        CiphertextPrefixSize + (2 * GetPolynomialPackedSize(context));
+
+    /// <summary>
+    /// Where residue <paramref name="coefficient"/> of row <paramref name="residue"/> of
+    /// component <paramref name="component"/> (0 for c0, 1 for c1) lies in a ciphertext of
+    /// kind 1 serialized for <paramref name="context"/>: its first bit, counted from the
+    /// first byte of the serialization, and its width BitCount(q_residue). Bits are in
+    /// little-endian order, as <see cref="Serialize(CkksCiphertext)"/> packs them.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    public static (long BitOffset, int BitCount) LocateCiphertextResidue(
+        CkksContext context, int component, int residue, int coefficient)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentOutOfRangeException.ThrowIfNegative(component);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(component, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(residue);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(residue, context.ModulusCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(coefficient);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(coefficient, context.RingDegree);
+
+        // The same walk as WritePacked: rows start on byte boundaries, one after another.
+        long bytes = CiphertextPrefixSize + ((long)component * GetPolynomialPackedSize(context));
+        for (int i = 0; i < residue; i++)
+        {
+            bytes += ResiduePacking.RowBytes(context.RingDegree, context.ModulusAt(i).BitCount);
+        }
+
+        int bits = context.ModulusAt(residue).BitCount;
+        return ((8 * bytes) + ((long)coefficient * bits), bits);
+    }
+
     /// <summary>The bytes <see cref="Serialize(CkksPublicKey)"/> writes.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="publicKey"/> is null.</exception>
     /// <exception cref="ArgumentException">b does not live modulo Q P.</exception>

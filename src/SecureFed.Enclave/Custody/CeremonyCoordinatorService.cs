@@ -255,6 +255,28 @@ public sealed partial class CeremonyCoordinatorService
         }
     }
 
+    /// <summary>
+    /// The evidence of round <paramref name="round"/>'s decryption, while it is pending for
+    /// <paramref name="custodianId"/>: the custodian is among the chosen ones and has not
+    /// sent its share yet. Contributions are opened for it only then.
+    /// </summary>
+    /// <exception cref="RoundRejectedException">No such decryption is pending for it.</exception>
+    public IReadOnlyList<ContributionEvidence> PendingEvidence(uint custodianId, ulong round)
+    {
+        lock (_gate)
+        {
+            if (_pending is { } pending && pending.Request.Round == round
+                && pending.Request.Participants.Contains(custodianId)
+                && !pending.Responses.ContainsKey(custodianId))
+            {
+                return pending.Request.Evidence;
+            }
+        }
+
+        throw new RoundRejectedException(
+            RejectionReason.WrongRound, $"Custodian {custodianId} has no decryption pending for round {round}.");
+    }
+
     /// <summary>Takes one custodian's signed decryption share of the pending request.</summary>
     /// <exception cref="RoundRejectedException">No request is pending for it, or it answered already.</exception>
     public ulong AcceptShare(DecryptionResponse response)

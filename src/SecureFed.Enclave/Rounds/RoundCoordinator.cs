@@ -335,6 +335,21 @@ public sealed partial class RoundCoordinator
         }
     }
 
+    /// <summary>The spooled bytes of <paramref name="clientId"/>'s contribution to a round.</summary>
+    /// <exception cref="RoundRejectedException">No such contribution is spooled.</exception>
+    public byte[] ContributionBytes(ulong round, uint clientId)
+    {
+        try
+        {
+            return _spool.Read(ContributionSpool.ContributionPath(round, clientId));
+        }
+        catch (Exception missing) when (missing is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new RoundRejectedException(
+                RejectionReason.NotParticipant, $"Client {clientId} has no contribution spooled for round {round}.");
+        }
+    }
+
     /// <summary>The enrolled keys of <paramref name="participants"/>, with their proofs.</summary>
     public IEnumerable<EnrolledKey> EnrolledKeys(IEnumerable<uint> participants) =>
         _registry.EnrolledKeys(participants);

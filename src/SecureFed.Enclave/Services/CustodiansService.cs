@@ -7,6 +7,7 @@ using SecureFed.Enclave.Custody;
 using SecureFed.Enclave.Federation;
 using SecureFed.Enclave.Rounds;
 using SecureFed.Enclave.Storage;
+using SecureFed.Protocol.Contributions;
 using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.Identity;
@@ -106,6 +107,68 @@ internal sealed class CustodiansService : V1Custodians.CustodiansBase
             return true;
         });
 
+    public override Task OpenContributions(
+        OpenContributionsRequest request,
+        IServerStreamWriter<ContributionChunkOpening> responseStream,
+        ServerCallContext context) =>
+        RpcErrors.Guard(_coordinator, async () =>
+        {
+            _coordinator.ExpectFederation(request.Round?.FederationId ?? ByteString.Empty);
+            uint me = Bind(context, request.CustodianId);
+            ulong round = request.Round!.Round;
+
+            // Only a chosen custodian, only while its decryption of this round is pending, and
+            // only contributions in that request's evidence: the spool opens nothing else.
+            var contributors = _ceremony.PendingEvidence(me, round).Select(e => e.ClientId).ToHashSet();
+            uint[] chunks = [.. request.ChunkIndices];
+            if (chunks.Length > MaxOpenedChunks)
+            {
+                throw new RoundRejectedException(
+                    RejectionReason.Oversized, $"At most {MaxOpenedChunks} chunks may be opened per contribution.");
+            }
+
+            if (chunks.Length == 0 || chunks.Zip(chunks.Skip(1)).Any(pair => pair.First >= pair.Second))
+            {
+                throw new RoundRejectedException(
+                    RejectionReason.Invalid, "The chunk indices must be ascending, distinct and at least one.");
+            }
+
+            uint[] clients = [.. request.ClientIds];
+            if (clients.Distinct().Count() != clients.Length || clients.Any(c => !contributors.Contains(c)))
+            {
+                throw new RoundRejectedException(
+                    RejectionReason.NotParticipant,
+                    $"The clients to open are not distinct contributors of round {round}.");
+            }
+
+            foreach (uint client in clients)
+            {
+                byte[] data = _coordinator.ContributionBytes(round, client);
+                byte[][] leaves = ContributionCommitment.LeafHashes(data);
+                foreach (uint index in chunks)
+                {
+                    if (index >= leaves.Length)
+                    {
+                        throw new RoundRejectedException(
+                            RejectionReason.Invalid, $"A contribution of round {round} has {leaves.Length} chunks.");
+                    }
+
+                    (long offset, int length) = ContributionCommitment.ChunkRange(data.Length, (int)index);
+                    var opening = new ContributionChunkOpening
+                    {
+                        ClientId = client,
+                        ChunkIndex = index,
+                        Chunk = ByteString.CopyFrom(data, (int)offset, length),
+                    };
+                    opening.Proof.AddRange(
+                        ContributionCommitment.ChunkProof(leaves, (int)index).Select(ByteString.CopyFrom));
+                    await responseStream.WriteAsync(opening, context.CancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return true;
+        });
+
     public override Task<DecryptionShareAck> SubmitDecryptionShare(
         IAsyncStreamReader<DecryptionShareUpload> requestStream, ServerCallContext context) =>
         RpcErrors.Guard(_coordinator, async () =>
@@ -147,6 +210,9 @@ internal sealed class CustodiansService : V1Custodians.CustodiansBase
             ulong index = _ceremony.AcceptShare(header.FromHeader(buffer));
             return new DecryptionShareAck { Receipt = _coordinator.Receipt(index) };
         });
+
+    // Two chunks for each of AggregateSpotCheck.MaxPositions positions.
+    private const int MaxOpenedChunks = 512;
 
     // An N = 32768 ciphertext of 15 primes has decryption shares of about 3.5 MB; 64 of them.
     private const long MaxShareBytes = 256L << 20;

@@ -8,10 +8,18 @@
 // that it has never answered this round nor any of these c1s. The round and the c1 digests
 // are claimed before any share is made, and can be exported so that a restart keeps them.
 //
-// Limitation: the custodian cannot yet check that the aggregate is the sum of the evidenced
-// contributions; the spot-check of the sum at random coefficients against the clients'
-// Merkle roots belongs to a later layer. Until then a dishonest appliance could submit any
-// ciphertext together with genuine evidence, once per round.
+// Before it claims the round, it spot-checks the aggregate (AggregateSpotCheck): at K
+// positions it draws after seeing the aggregate (16 by default), the appliance must open
+// the contributions' committed chunks, and their residues must add up to the aggregate's.
+//
+// Limitation: the spot-check samples; it does not prove the whole sum. An appliance that
+// alters m of the P residues of the aggregate (P = ciphertexts x 2 x chain primes x N)
+// passes with probability (1 - m/P)^K: swapping one of c ciphertexts is caught with
+// probability about 1 - (1 - 1/c)^K (0.9999 for c = 2 at K = 16), but an edit of a few
+// residues mostly is not. Decryption is slot-wise in the NTT form the residues are stored
+// in, so such an edit bears on a few NTT slots of the decrypted sum; what it can reveal of
+// one client's input through flooded shares is not analysed yet. A larger K narrows it at
+// the cost of 2 K chunk openings per contributor.
 
 using System.Buffers.Binary;
 using System.Security.Cryptography;
@@ -47,9 +55,14 @@ public sealed class CustodianDecryptionService
     /// <param name="verifier">Checks a client's signed contribution statement.</param>
     /// <param name="minimumContributors">n_min, the fewest distinct clients an aggregate may sum.</param>
     /// <param name="floodingBits">The flooding exponent, 41 to 61.</param>
+    /// <param name="spotCheckPositions">
+    /// K, the aggregate positions checked against the contributions before any share is made,
+    /// 1 to <see cref="AggregateSpotCheck.MaxPositions"/>.
+    /// </param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">
-    /// The minimum is below 1, or the flooding exponent is out of range.
+    /// The minimum is below 1, or the flooding exponent or the number of positions is out of
+    /// range.
     /// </exception>
     public CustodianDecryptionService(
         CustodianKeyState keyState,
@@ -57,19 +70,23 @@ public sealed class CustodianDecryptionService
         IReadOnlyDictionary<uint, Ed25519PublicKey> clientDirectory,
         ContributionEvidenceVerifier verifier,
         int minimumContributors,
-        int floodingBits = CkksThresholdCustodian.MinFloodingBits)
+        int floodingBits = CkksThresholdCustodian.MinFloodingBits,
+        int spotCheckPositions = AggregateSpotCheck.DefaultPositions)
     {
         ArgumentNullException.ThrowIfNull(keyState);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(clientDirectory);
         ArgumentNullException.ThrowIfNull(verifier);
         ArgumentOutOfRangeException.ThrowIfLessThan(minimumContributors, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(spotCheckPositions, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(spotCheckPositions, AggregateSpotCheck.MaxPositions);
         _custodian = new CkksThresholdCustodian(keyState.KeyShare, floodingBits);
         _keyState = keyState;
         _identity = identity;
         _clientDirectory = clientDirectory;
         _verifier = verifier;
         MinimumContributors = minimumContributors;
+        SpotCheckPositions = spotCheckPositions;
     }
 
     /// <summary>This custodian's id.</summary>
@@ -78,21 +95,32 @@ public sealed class CustodianDecryptionService
     /// <summary>n_min, the fewest distinct enrolled clients a decrypted aggregate may sum.</summary>
     public int MinimumContributors { get; }
 
+    /// <summary>K, the aggregate positions checked against the contributions per request.</summary>
+    public int SpotCheckPositions { get; }
+
     /// <summary>
-    /// Checks <paramref name="request"/> and returns this custodian's signed decryption share
-    /// of every aggregate ciphertext. Persist <see cref="ExportServedRequests"/> before
-    /// sending the answer, so that a restart cannot serve the same round twice.
+    /// Checks <paramref name="request"/>, spot-checks its aggregate against the evidenced
+    /// contributions through <paramref name="opener"/>, and returns this custodian's signed
+    /// decryption share of every aggregate ciphertext. Persist
+    /// <see cref="ExportServedRequests"/> before sending the answer, so that a restart cannot
+    /// serve the same round twice.
     /// </summary>
-    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    /// <param name="request">The appliance's decryption request.</param>
+    /// <param name="opener">Fetches chunks of the contributions with their inclusion proofs.</param>
+    /// <param name="cancellation">Cancels the openings; no share is made after it fires.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ProtocolViolationException">
     /// The request is for another ceremony; the participant set is not exactly t committee
     /// members including this custodian; a ciphertext is malformed or repeated; the evidence
-    /// names fewer than n_min distinct clients, an unenrolled client or a bad signature; or
-    /// this custodian already answered this round or one of these ciphertexts.
+    /// names fewer than n_min distinct clients, an unenrolled client or a bad signature; this
+    /// custodian already answered this round or one of these ciphertexts; or the spot-check
+    /// failed (see <see cref="AggregateSpotCheck.Verify"/>) or its openings did not come.
     /// </exception>
-    public DecryptionResponse CreateShare(DecryptionRequest request)
+    public async Task<DecryptionResponse> CreateShareAsync(
+        DecryptionRequest request, ContributionOpener opener, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(opener);
         CheckCeremony(request);
         uint[] participants = CheckParticipants(request.Participants);
         CkksCiphertext[] aggregate = ParseAggregate(request.Aggregate);
@@ -103,21 +131,24 @@ public sealed class CustodianDecryptionService
             throw new ProtocolViolationException("The aggregate repeats a ciphertext.");
         }
 
-        // Claimed before any secret is touched: a concurrent twin of this request is refused.
+        // Refused here already, so that a request this custodian would refuse anyway costs
+        // the appliance no openings; checked again below when the round is claimed.
         lock (_lock)
         {
-            if (_servedRounds.Contains(request.Round))
-            {
-                throw new ProtocolViolationException(
-                    $"Custodian {CustodianId} already made decryption shares for round {request.Round}.");
-            }
+            RefuseIfServed(request.Round, digests);
+        }
 
-            if (digests.Any(_servedDigests.Contains))
-            {
-                throw new ProtocolViolationException(
-                    $"Custodian {CustodianId} already made a decryption share for this aggregate.");
-            }
+        await SpotCheckAsync(request, aggregate, opener, cancellation).ConfigureAwait(false);
+        cancellation.ThrowIfCancellationRequested();
 
+        // The round is claimed only once the spot-check passed. A refused request makes no
+        // share, so leaving the round unclaimed reveals nothing and lets an honest retry of
+        // the round (after a faulty spool or a lost connection) be served; a second request
+        // for the round is spot-checked afresh, with new positions. Claimed before any
+        // secret is touched: a concurrent twin of this request is refused.
+        lock (_lock)
+        {
+            RefuseIfServed(request.Round, digests);
             _servedRounds.Add(request.Round);
             _servedDigests.UnionWith(digests);
         }
@@ -222,6 +253,39 @@ public sealed class CustodianDecryptionService
 
     /// <inheritdoc/>
     public override string ToString() => $"CustodianDecryptionService(custodian {CustodianId})";
+
+    private void RefuseIfServed(ulong round, string[] digests)
+    {
+        if (_servedRounds.Contains(round))
+        {
+            throw new ProtocolViolationException(
+                $"Custodian {CustodianId} already made decryption shares for round {round}.");
+        }
+
+        if (digests.Any(_servedDigests.Contains))
+        {
+            throw new ProtocolViolationException(
+                $"Custodian {CustodianId} already made a decryption share for this aggregate.");
+        }
+    }
+
+    private async Task SpotCheckAsync(
+        DecryptionRequest request, CkksCiphertext[] aggregate, ContributionOpener opener,
+        CancellationToken cancellation)
+    {
+        // Drawn here, after the aggregate is fixed, from this custodian's own CSPRNG: the
+        // appliance learns the positions only when asked to open them.
+        var layout = new ContributionLayout(_keyState.KeyShare.Context, aggregate.Length);
+        CoefficientPosition[] positions = AggregateSpotCheck.DrawPositions(layout, SpotCheckPositions);
+        var opening = new OpeningRequest(
+            request.Round,
+            [.. request.Evidence.Select(e => e.ClientId).Order()],
+            AggregateSpotCheck.ChunksFor(layout, positions));
+        IReadOnlyList<ContributionOpening> openings =
+            await opener(opening, cancellation).ConfigureAwait(false)
+            ?? throw new ProtocolViolationException("The appliance sent no openings.");
+        AggregateSpotCheck.Verify(layout, positions, aggregate, request.Evidence, openings);
+    }
 
     private void CheckCeremony(DecryptionRequest request)
     {

@@ -1,5 +1,6 @@
 using SecureFed.Crypto.Ckks;
 using SecureFed.Crypto.Signatures;
+using SecureFed.Protocol.Contributions;
 using SecureFed.Protocol.He;
 using SecureFed.Protocol.He.Messages;
 
@@ -55,6 +56,10 @@ internal sealed class HeHarness : IDisposable
     public Dictionary<uint, CustodianShares> SharesSent { get; } = [];
 
     public Dictionary<uint, CustodianKeyState> KeyStates { get; } = [];
+
+    /// <summary>Every contribution <see cref="Evidence"/> signed, by its hex root, as the
+    /// appliance would spool it.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Spool { get; } = new();
 
     /// <summary>Builds a harness and runs the whole ceremony.</summary>
     public static HeHarness WithCeremony(CkksContext context, uint[] custodianIds, int threshold, int clientCount)
@@ -115,8 +120,10 @@ internal sealed class HeHarness : IDisposable
 
     public ContributionEvidence Evidence(ulong round, uint clientId, IReadOnlyList<byte[]> ciphertexts)
     {
-        byte[] root = System.Security.Cryptography.SHA256.HashData(ciphertexts.SelectMany(c => c).ToArray());
-        ulong length = (ulong)ciphertexts.Sum(c => (long)c.Length);
+        byte[] contribution = ciphertexts.SelectMany(c => c).ToArray();
+        byte[] root = ContributionCommitment.ComputeRoot(contribution);
+        ulong length = (ulong)contribution.Length;
+        Spool[Convert.ToHexString(root)] = contribution;
         byte[] signature = ClientKeys[clientId].Sign(Statement(round, clientId, length, root));
         return new ContributionEvidence(clientId, root, length, signature);
     }
@@ -128,6 +135,31 @@ internal sealed class HeHarness : IDisposable
     public DecryptionRequest Request(
         ulong round, IReadOnlyList<byte[]> aggregate, uint[] participants, IReadOnlyList<ContributionEvidence> evidence) =>
         new(Setup.CeremonyId, round, aggregate, participants, evidence);
+
+    /// <summary>
+    /// An appliance that opens, honestly, the contributions behind
+    /// <paramref name="request"/>'s evidence from <see cref="Spool"/>.
+    /// </summary>
+    public static ContributionOpener HonestOpener(DecryptionRequest request) =>
+        (opening, _) =>
+        {
+            var openings = new List<ContributionOpening>();
+            foreach (uint client in opening.Clients)
+            {
+                byte[] root = request.Evidence.First(e => e.ClientId == client).Root;
+                byte[] data = Spool[Convert.ToHexString(root)];
+                byte[][] leaves = ContributionCommitment.LeafHashes(data);
+                foreach (int index in opening.ChunkIndices)
+                {
+                    (long offset, int length) = ContributionCommitment.ChunkRange(data.Length, index);
+                    openings.Add(new ContributionOpening(
+                        client, index, data.AsSpan((int)offset, length).ToArray(),
+                        ContributionCommitment.ChunkProof(leaves, index)));
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<ContributionOpening>>(openings);
+        };
 
     public static long[] RandomVector(Random random, int length, long bound)
     {
