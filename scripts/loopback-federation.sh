@@ -10,7 +10,7 @@
 #               solution in Release and use each project's output)
 #   --work DIR  folder for the federation's files (default: a new temporary folder)
 #   --dim D     model update length (default 256)
-#   --clients N clients, at least 3 (default 5); the appliance's peak memory in the summary
+#   --clients N clients, at least 5 (default 5); the appliance's peak memory in the summary
 #               should not grow with N, since contributions are added as they arrive
 #   --keep      keep the work folder (it is removed at the end otherwise)
 #
@@ -34,8 +34,10 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-if ! [[ "$client_count" =~ ^[0-9]+$ ]] || (( client_count < 3 || client_count > 100 )); then
-    echo "error: --clients must be a whole number from 3 to 100" >&2
+# Five is the fewest clients for which SecAgg+ has parameters at the 5% dropout and corrupt
+# fractions the operator asks for.
+if ! [[ "$client_count" =~ ^[0-9]+$ ]] || (( client_count < 5 || client_count > 100 )); then
+    echo "error: --clients must be a whole number from 5 to 100" >&2
     exit 2
 fi
 if ! [[ "$dim" =~ ^[0-9]+$ ]] || (( dim < 1 || dim > 10000000 )); then
@@ -222,7 +224,7 @@ run_round() { # mode
         client_pids+=($!)
         pids+=($!)
     done
-    operator open-round --mode "$mode" --clients "${#clients[@]}" --min-clients 3 --dim "$dim" \
+    operator open-round --mode "$mode" --clients "${#clients[@]}" --min-clients 5 --dim "$dim" \
         --noise-multiplier 1 --clip 1 >"$work/logs/open-$mode.json"
     local failed=0
     for pid in "${client_pids[@]}"; do

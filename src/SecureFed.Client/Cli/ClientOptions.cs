@@ -79,6 +79,24 @@ internal static class ClientOptions
         return value;
     }
 
+    /// <summary>A number in [0, 1), or <paramref name="fallback"/> when the option is absent.</summary>
+    public static double Fraction(ParseResult parse, Option<string> option, double fallback)
+    {
+        string? text = parse.GetValue(option);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            || !(value >= 0 && value < 1))
+        {
+            throw new UsageException($"{option.Name} must be a number from 0 up to (not including) 1, not '{text}'.");
+        }
+
+        return value;
+    }
+
     /// <summary>A positive finite number, or <paramref name="fallback"/> when absent.</summary>
     public static double Positive(ParseResult parse, Option<string> option, double fallback)
     {

@@ -88,6 +88,14 @@ internal static class OperatorCommand
             Description = "Fewest clients for the round to complete (default: --clients).",
         };
         var dim = new Option<string>("--dim") { Description = "The model update's length (before padding)." };
+        var dropoutRate = new Option<string>("--dropout-rate")
+        {
+            Description = "Mask mode: the fraction of clients that may drop out (default 0.05).",
+        };
+        var corruptRate = new Option<string>("--corrupt-rate")
+        {
+            Description = "Mask mode: the fraction of clients that may be corrupt (default 0.05).",
+        };
         var bits = new Option<string>("--bits")
         {
             Description = $"The sum lives modulo 2^bits (default: {ValueBits} plus log2 of --clients).",
@@ -100,7 +108,11 @@ internal static class OperatorCommand
         {
             Description = "How long clients have to join, in milliseconds (default: the appliance's).",
         };
-        var noise = new Option<string>("--noise") { Description = "skellam (default) or discrete-gaussian." };
+        var noise = new Option<string>("--noise")
+        {
+            Description = "discrete-gaussian (default) or skellam; Skellam's exact sampler slows with the "
+                + "noise variance, past a few seconds per client for models of 100,000 values.",
+        };
         var noiseMultiplier = new Option<string>("--noise-multiplier")
         {
             Description = "Central noise standard deviation over the clip norm (default 1).",
@@ -109,7 +121,8 @@ internal static class OperatorCommand
         var json = PkiOptions.Json();
         var command = new Command("open-round", "Open a round with distributed DP noise.")
         {
-            mode, clients, minClients, dim, bits, stageTimeout, joinTimeout, noise, noiseMultiplier, clip, json,
+            mode, clients, minClients, dim, dropoutRate, corruptRate, bits, stageTimeout, joinTimeout, noise,
+            noiseMultiplier, clip, json,
         };
         connection.AddTo(command);
         command.SetAction((parse, cancellation) => Output.RunAsync(parse.GetValue(json), async () =>
@@ -127,13 +140,15 @@ internal static class OperatorCommand
                 parse, bits, 2, 62, fallback: ModulusBits.For(most, 1UL << ValueBits));
             int stage = ClientOptions.Integer(parse, stageTimeout, 100, 3_600_000, fallback: 0);
             int join = ClientOptions.Integer(parse, joinTimeout, 100, 3_600_000, fallback: 0);
-            var (noiseKind, noiseName) = (parse.GetValue(noise) ?? "skellam") switch
+            var (noiseKind, noiseName) = (parse.GetValue(noise) ?? "discrete-gaussian") switch
             {
                 "skellam" => (DpSettings.Types.Noise.Skellam, "skellam"),
                 "discrete-gaussian" => (DpSettings.Types.Noise.DiscreteGaussian, "discrete-gaussian"),
                 var other => throw new UsageException(
                     $"{noise.Name} must be skellam or discrete-gaussian, not '{other}'."),
             };
+            double dropout = ClientOptions.Fraction(parse, dropoutRate, 0.05);
+            double corrupt = ClientOptions.Fraction(parse, corruptRate, 0.05);
             double z = ClientOptions.Positive(parse, noiseMultiplier, 1.0);
             double c = ClientOptions.Positive(parse, clip, 1.0);
 
@@ -157,9 +172,8 @@ internal static class OperatorCommand
                 MaxClients = (uint)most,
                 JoinTimeoutMs = (uint)join,
                 StageTimeoutMs = (uint)stage,
-                // SecAgg+'s parameter finder plans for these fractions, as the simulator does.
-                DropoutRate = 0.05,
-                CorruptRate = 0.05,
+                DropoutRate = dropout,
+                CorruptRate = corrupt,
                 Dp = new DpSettings
                 {
                     Noise = noiseKind,

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using SecureFed.Crypto.Ckks;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.He;
+using SecureFed.Protocol.Masking;
 using SecureFed.Privacy.Pipeline;
 
 namespace SecureFed.Enclave.Rounds;
@@ -90,6 +91,21 @@ public static class RoundSettingsFactory
         if (minContributors < 2 || minContributors > maxClients)
         {
             throw Bad("min_contributors must be between 2 and max_clients.");
+        }
+
+        // SecAgg+ has no parameters for too few clients at the tolerated dropout and corrupt
+        // fractions. Finding none only after the join would abort a round every client waited
+        // for; the smallest group the round may go on with is checked now instead.
+        if (request.Mode == ProtectionMode.Mask)
+        {
+            try
+            {
+                SecAggParameterFinder.Find(Math.Max(2, minClients), request.DropoutRate, request.CorruptRate);
+            }
+            catch (InvalidOperationException none)
+            {
+                throw Bad($"{none.Message} Raise min_clients or lower dropout_rate and corrupt_rate.");
+            }
         }
 
         return new RoundSettings(

@@ -8,10 +8,10 @@ namespace SecureFed.Simulator.Tests.Federation;
 
 /// <summary>
 /// The appliance refuses, over real gRPC, to open a round that could take the federation past
-/// its epsilon limit, and the refusal changes nothing.
+/// its epsilon limit or that SecAgg+ could never run, and the refusal changes nothing.
 /// </summary>
 [Collection("Federation")]
-public class PrivacyBudgetRefusalTests
+public class RoundOpeningRefusalTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
@@ -42,6 +42,32 @@ public class PrivacyBudgetRefusalTests
         Assert.Equal(1ul, opened.Round.Round);
     }
 
+    [Fact]
+    public async Task OpenRound_MaskWithTooFewClientsForSecAggPlus_IsRefusedAndChangesNothing()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        await using var federation = await LoopbackFederation.StartAsync();
+        await Task.WhenAll(Enumerable.Range(1, 4).Select(
+            i => federation.EnrollAsync(ParticipantRole.Client, $"client-{i}", timeout.Token)));
+        var operatorClient = federation.Connect(ParticipantRole.Operator, "operator").Connection.Operator;
+        var before = await operatorClient.GetStatusAsync(new GetStatusRequest(), cancellationToken: timeout.Token);
+
+        // Four clients with 5% dropouts and 5% corrupt clients round up to one of each, and no
+        // SecAgg+ threshold then both survives the dropout and outnumbers the corrupt.
+        var request = DpRound(noiseMultiplier: 40);
+        request.DropoutRate = 0.05;
+        request.CorruptRate = 0.05;
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await operatorClient.OpenRoundAsync(
+            request, cancellationToken: timeout.Token));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("No SecAgg+ parameters", refused.Status.Detail, StringComparison.Ordinal);
+        var after = await operatorClient.GetStatusAsync(new GetStatusRequest(), cancellationToken: timeout.Token);
+        Assert.Equal(before.LedgerEntries, after.LedgerEntries);
+        Assert.Equal(before.CurrentRound, after.CurrentRound);
+        Assert.Equal("idle", after.CurrentStage);
+    }
+
     private static OpenRoundRequest DpRound(double noiseMultiplier) => new()
     {
         Mode = ProtectionMode.Mask,
@@ -50,8 +76,8 @@ public class PrivacyBudgetRefusalTests
         MaxClients = 4,
         JoinTimeoutMs = 30_000,
         StageTimeoutMs = 30_000,
-        DropoutRate = 0.05,
-        CorruptRate = 0.05,
+        DropoutRate = 0,
+        CorruptRate = 0,
         Dp = new DpSettings
         {
             Noise = DpSettings.Types.Noise.Skellam,
