@@ -213,7 +213,9 @@ for c in range(count):
         f.write(struct.pack("<%df" % dim, *values))
 EOF
 
-# One round: clients wait for their task first, then the operator opens the round.
+# One round: clients wait for their task first, then the operator opens the round. Every
+# client must contribute: with distributed noise a round that may finish with fewer clients
+# carries less noise, and each client's own budget charges it for that worst case.
 run_round() { # mode
     local mode=$1
     local client_pids=()
@@ -224,7 +226,7 @@ run_round() { # mode
         client_pids+=($!)
         pids+=($!)
     done
-    operator open-round --mode "$mode" --clients "${#clients[@]}" --min-clients 5 --dim "$dim" \
+    operator open-round --mode "$mode" --clients "${#clients[@]}" --min-clients "${#clients[@]}" --dim "$dim" \
         --noise-multiplier 1 --clip 1 >"$work/logs/open-$mode.json"
     local failed=0
     for pid in "${client_pids[@]}"; do

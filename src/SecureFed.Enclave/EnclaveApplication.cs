@@ -93,6 +93,7 @@ public static class EnclaveApplication
         services.AddSingleton(sp => new RejectionCounter(
             reason => sp.GetRequiredService<EnclaveMetrics>().Rejected(RejectionNames.Of(reason))));
         services.AddSingleton<CallerAuthorizationInterceptor>();
+        services.AddSingleton(new UploadGate(options.UploadGateWidth));
         services.AddSecureFedSystemd();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddGrpc(grpc =>

@@ -158,6 +158,13 @@ internal static class EnclaveCommandLine
             throw new UsageException(e.Message, e);
         }
 
+        if (options.MaxConcurrentUploads is < 0 or > 1024)
+        {
+            throw new UsageException(
+                $"Enclave:MaxConcurrentUploads must be from 0 (one per processor) to 1024, "
+                + $"not {options.MaxConcurrentUploads}.");
+        }
+
         if (options.TaskPollSeconds is < 1 or > MaxTaskPollSeconds)
         {
             throw new UsageException(

@@ -29,6 +29,15 @@ public sealed class EnclaveOptions
     /// <summary>How long a task poll waits before answering that there is none, in seconds.</summary>
     public int TaskPollSeconds { get; set; } = 20;
 
+    /// <summary>
+    /// Uploads read and added at the same time; 0 means one per processor. Each takes memory
+    /// for one whole contribution, so this bounds the appliance's memory, not the clients.
+    /// </summary>
+    public int MaxConcurrentUploads { get; set; }
+
+    /// <summary>The width of the upload gate that <see cref="MaxConcurrentUploads"/> asks for.</summary>
+    public int UploadGateWidth => MaxConcurrentUploads > 0 ? MaxConcurrentUploads : Environment.ProcessorCount;
+
     /// <summary>Rounds the appliance opens by itself; off by default.</summary>
     public RoundScheduleOptions Schedule { get; set; } = new();
 

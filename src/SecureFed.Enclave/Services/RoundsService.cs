@@ -18,10 +18,12 @@ namespace SecureFed.Enclave.Services;
 internal sealed class RoundsService : V1Rounds.RoundsBase
 {
     private readonly RoundCoordinator _coordinator;
+    private readonly UploadGate _uploads;
 
-    public RoundsService(RoundCoordinator coordinator)
+    public RoundsService(RoundCoordinator coordinator, UploadGate uploads)
     {
         _coordinator = coordinator;
+        _uploads = uploads;
     }
 
     public override Task<RoundTask> WaitForTask(WaitForTaskRequest request, ServerCallContext context) =>
@@ -89,6 +91,7 @@ internal sealed class RoundsService : V1Rounds.RoundsBase
             var mask = _coordinator.FindMask(statement.Round);
             int length = PackedVector.ByteLength(mask.Settings.Dimension, mask.Settings.Bits);
             var contribution = _coordinator.CheckStatement(statement, ProtectionMode.Mask, length);
+            using var slot = await _uploads.EnterAsync(context.CancellationToken).ConfigureAwait(false);
             byte[] data = await UploadReader.ReadBodyAsync(requestStream, length, context.CancellationToken)
                 .ConfigureAwait(false);
             _coordinator.CheckCommitment(contribution, data);
@@ -155,6 +158,7 @@ internal sealed class RoundsService : V1Rounds.RoundsBase
             var he = _coordinator.FindHe(statement.Round);
             int length = he.ContributionLength;
             var contribution = _coordinator.CheckStatement(statement, ProtectionMode.He, length);
+            using var slot = await _uploads.EnterAsync(context.CancellationToken).ConfigureAwait(false);
             byte[] data = await UploadReader.ReadBodyAsync(requestStream, length, context.CancellationToken)
                 .ConfigureAwait(false);
             _coordinator.CheckCommitment(contribution, data);

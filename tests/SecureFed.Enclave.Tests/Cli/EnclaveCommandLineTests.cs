@@ -84,6 +84,7 @@ public sealed class EnclaveCommandLineTests : IDisposable
     [InlineData("""{ "Enclave": { "TaskPollSeconds": "soon" } }""")]
     [InlineData("""{ "Enclave": { "TaskPollSeconds": 0 } }""")]
     [InlineData("""{ "Enclave": { "Schedule": { "IntervalSeconds": 5, "Mode": "fast" } } }""")]
+    [InlineData("""{ "Enclave": { "MaxConcurrentUploads": -1 } }""")]
     [InlineData("""{ "Enclave": """)]
     public void LoadOptions_BadFile_Throws(string json)
     {
