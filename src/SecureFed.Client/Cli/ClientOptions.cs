@@ -80,25 +80,15 @@ internal static class ClientOptions
     }
 
     /// <summary>A number in [0, 1), or <paramref name="fallback"/> when the option is absent.</summary>
-    public static double Fraction(ParseResult parse, Option<string> option, double fallback)
-    {
-        string? text = parse.GetValue(option);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-            || !(value >= 0 && value < 1))
-        {
-            throw new UsageException($"{option.Name} must be a number from 0 up to (not including) 1, not '{text}'.");
-        }
-
-        return value;
-    }
+    public static double Fraction(ParseResult parse, Option<string> option, double fallback) =>
+        Real(parse, option, fallback, v => v >= 0 && v < 1, "a number from 0 up to (not including) 1");
 
     /// <summary>A positive finite number, or <paramref name="fallback"/> when absent.</summary>
-    public static double Positive(ParseResult parse, Option<string> option, double fallback)
+    public static double Positive(ParseResult parse, Option<string> option, double fallback) =>
+        Real(parse, option, fallback, v => double.IsFinite(v) && v > 0, "a positive number");
+
+    private static double Real(
+        ParseResult parse, Option<string> option, double fallback, Func<double, bool> valid, string wanted)
     {
         string? text = parse.GetValue(option);
         if (text is null)
@@ -107,10 +97,9 @@ internal static class ClientOptions
         }
 
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-            || !double.IsFinite(value)
-            || value <= 0)
+            || !valid(value))
         {
-            throw new UsageException($"{option.Name} must be a positive number, not '{text}'.");
+            throw new UsageException($"{option.Name} must be {wanted}, not '{text}'.");
         }
 
         return value;
