@@ -236,9 +236,11 @@ internal static class OperatorCommand
         return command;
     }
 
-    private static async Task<Ed25519PublicKey> LedgerKeyAsync(EnclaveConnection appliance, CancellationToken cancellation)
+    private static async Task<Ed25519PublicKey> LedgerKeyAsync(
+        EnclaveConnection appliance, CancellationToken cancellation)
     {
-        var info = await appliance.Federation.GetFederationAsync(new GetFederationRequest(), cancellationToken: cancellation);
+        var info = await appliance.Federation.GetFederationAsync(
+            new GetFederationRequest(), cancellationToken: cancellation);
         try
         {
             return Ed25519PublicKey.Import(info.LedgerPublicKey.Span);
@@ -255,8 +257,10 @@ internal static class OperatorCommand
         Console.WriteLine($"Federation {r.FederationName} ({r.FederationId})");
         Console.WriteLine($"  enrolled: {r.ClientsEnrolled} clients, {r.CustodiansEnrolled} custodians");
         Console.WriteLine($"  collective key: {(r.CollectiveKeyReady ? "ready" : "not yet")}");
-        Console.WriteLine($"  rounds completed: {r.RoundsCompleted}; current round {r.CurrentRound} ({r.CurrentStage})");
-        Console.WriteLine(string.Create(c, $"  epsilon spent {r.EpsilonSpent:G6} of {r.EpsilonLimit:G6} at delta {r.Delta:G3}"));
+        Console.WriteLine(
+            $"  rounds completed: {r.RoundsCompleted}; current round {r.CurrentRound} ({r.CurrentStage})");
+        Console.WriteLine(string.Create(
+            c, $"  epsilon spent {r.EpsilonSpent:G6} of {r.EpsilonLimit:G6} at delta {r.Delta:G3}"));
         Console.WriteLine($"  ledger entries: {r.LedgerEntries}");
     }
 
@@ -284,7 +288,8 @@ internal static class OperatorCommand
             string certificatePath = ClientOptions.ExistingFile(parse, _cert);
             string keyPath = ClientOptions.ExistingFile(parse, _key);
             var trust = EnrollCommand.Load(_caCert.Name, () => FederationTrust.FromPemFile(caPath));
-            var certificate = EnrollCommand.Load(_cert.Name, () => CertificateFiles.LoadWithKey(certificatePath, keyPath));
+            var certificate = EnrollCommand.Load(
+                _cert.Name, () => CertificateFiles.LoadWithKey(certificatePath, keyPath));
             try
             {
                 EnrollCommand.CheckCertificate(trust, certificate, _cert.Name, ParticipantRole.Operator);

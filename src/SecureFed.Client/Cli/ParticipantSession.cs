@@ -76,7 +76,8 @@ internal sealed class ParticipantSession : IDisposable
         if (state.Role != ParticipantIdentity.FormatRole(role))
         {
             throw new UsageException(
-                $"{optionName}: '{directory}' is enrolled as a {state.Role}, not a {ParticipantIdentity.FormatRole(role)}.");
+                $"{optionName}: '{directory}' is enrolled as a {state.Role}, "
+                + $"not a {ParticipantIdentity.FormatRole(role)}.");
         }
 
         X509Certificate2? certificate = null;

@@ -246,7 +246,8 @@ internal static class ParticipateCommand
                 || !task.Round.FederationId.Span.SequenceEqual(session.Credentials.FederationId)
                 || task.Round.Round <= after)
             {
-                throw new ProtocolViolationException("The appliance offered a round of another federation or an old one.");
+                throw new ProtocolViolationException(
+                    "The appliance offered a round of another federation or an old one.");
             }
 
             return task;
@@ -294,7 +295,8 @@ internal static class ParticipateCommand
 
             if (r.FederationEpsilonSpent is { } federation)
             {
-                Console.WriteLine(string.Create(c, $"  federation epsilon spent {federation:G6} at delta {r.Delta:G3}"));
+                Console.WriteLine(string.Create(
+                    c, $"  federation epsilon spent {federation:G6} at delta {r.Delta:G3}"));
             }
 
             if (r.Receipt is not null)

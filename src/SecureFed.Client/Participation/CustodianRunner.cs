@@ -28,7 +28,9 @@ public static class CustodianRunner
     /// key state (secret: the caller stores it protected and disposes it), or null when no
     /// ceremony started within the appliance's poll window.
     /// </summary>
-    /// <exception cref="ProtocolViolationException">The appliance or another custodian sent something refused.</exception>
+    /// <exception cref="ProtocolViolationException">
+    /// The appliance or another custodian sent something refused.
+    /// </exception>
     public static async Task<CustodianKeyState?> RunCeremonyAsync(
         Custodians.CustodiansClient custodians,
         ParticipantCredentials credentials,
@@ -65,7 +67,8 @@ public static class CustodianRunner
         var confirmation = ceremony.Complete(mine.FromProto().Shares);
         var outcome = await custodians.ConfirmAsync(confirmation.ToProto(), cancellationToken: cancellation);
         if (!outcome.Completed
-            || !CryptographicOperations.FixedTimeEquals(outcome.CollectiveKeyHash.Span, confirmation.CollectivePublicKeyHash))
+            || !CryptographicOperations.FixedTimeEquals(
+                outcome.CollectiveKeyHash.Span, confirmation.CollectivePublicKeyHash))
         {
             throw new ProtocolViolationException("The appliance completed the ceremony with another collective key.");
         }
@@ -103,7 +106,8 @@ public static class CustodianRunner
         ArgumentNullException.ThrowIfNull(keyState);
         ArgumentNullException.ThrowIfNull(served);
         ArgumentNullException.ThrowIfNull(persistServed);
-        var (header, aggregate) = await ReceiveRequestAsync(custodians, credentials, cancellation).ConfigureAwait(false);
+        var (header, aggregate) = await ReceiveRequestAsync(custodians, credentials, cancellation)
+            .ConfigureAwait(false);
         if (header is null)
         {
             return false;

@@ -32,8 +32,9 @@
 //
 // Readers demand the exact length and check every field, so that two encodings of one value
 // never both load, and malformed input is refused with a FormatException and nothing is
-// returned (a partly unpacked polynomial is cleared first, since it may be secret). A seeded c1 is re-expanded on load and the seed kept, so that a seeded
-// ciphertext serializes to the same bytes again.
+// returned (a partly unpacked polynomial is cleared first, since it may be secret). A seeded
+// c1 is re-expanded on load and the seed kept, so that a seeded ciphertext serializes to the
+// same bytes again.
 
 using System.Buffers.Binary;
 using System.Globalization;

@@ -48,6 +48,7 @@ public sealed class EnclaveOptions
         ArgumentNullException.ThrowIfNull(value);
         return IPEndPoint.TryParse(value, out var endpoint) && endpoint.Port != 0
             ? endpoint
-            : throw new FormatException($"{name} must be an IP address and a port, such as 127.0.0.1:7443, not '{value}'.");
+            : throw new FormatException(
+                $"{name} must be an IP address and a port, such as 127.0.0.1:7443, not '{value}'.");
     }
 }

@@ -83,7 +83,8 @@ public sealed partial class CeremonyCoordinatorService
         if (ids.Count < 2 || request.Threshold < 1 || request.Threshold > ids.Count)
         {
             throw new RoundRejectedException(
-                RejectionReason.Invalid, "A ceremony needs at least two custodians and a threshold between 1 and their number.");
+                RejectionReason.Invalid,
+                "A ceremony needs at least two custodians and a threshold between 1 and their number.");
         }
 
         var directory = ids.ToDictionary(id => id, id => _registry.Find(id)!.SigningKey);
@@ -231,7 +232,8 @@ public sealed partial class CeremonyCoordinatorService
 
             if (!_ready.TryGetValue(custodianId, out waiter!) || waiter.Task.IsCompleted)
             {
-                waiter = new TaskCompletionSource<PendingDecryption>(TaskCreationOptions.RunContinuationsAsynchronously);
+                waiter = new TaskCompletionSource<PendingDecryption>(
+                    TaskCreationOptions.RunContinuationsAsynchronously);
                 _ready[custodianId] = waiter;
             }
         }
@@ -289,7 +291,8 @@ public sealed partial class CeremonyCoordinatorService
                 || !pending.Request.Participants.Contains(response.CustodianId))
             {
                 throw new RoundRejectedException(
-                    RejectionReason.WrongRound, $"Custodian {response.CustodianId} has no decryption pending for round {response.Round}.");
+                    RejectionReason.WrongRound,
+                    $"Custodian {response.CustodianId} has no decryption pending for round {response.Round}.");
             }
 
             if (pending.Responses.ContainsKey(response.CustodianId))
@@ -348,7 +351,8 @@ public sealed partial class CeremonyCoordinatorService
         catch (TimeoutException)
         {
             throw new RoundAbortedException(
-                $"Only {pending.Responses.Count} of the {chosen.Length} chosen custodians sent decryption shares in time.");
+                $"Only {pending.Responses.Count} of the {chosen.Length} chosen custodians sent decryption "
+                + "shares in time.");
         }
         finally
         {
@@ -371,7 +375,8 @@ public sealed partial class CeremonyCoordinatorService
         }
     }
 
-    private async Task<uint[]> ChooseCustodiansAsync(CompletedCeremony key, TimeSpan deadline, CancellationToken cancellation)
+    private async Task<uint[]> ChooseCustodiansAsync(
+        CompletedCeremony key, TimeSpan deadline, CancellationToken cancellation)
     {
         var until = DateTime.UtcNow + deadline;
         while (true)
@@ -418,7 +423,8 @@ public sealed partial class CeremonyCoordinatorService
                     collective_key_sha256 = hash,
                 }));
             });
-            CompletedKey = new CompletedCeremony(setup.CeremonyId, publicKey, hash, setup.CustodianIds, setup.Threshold);
+            CompletedKey = new CompletedCeremony(
+                setup.CeremonyId, publicKey, hash, setup.CustodianIds, setup.Threshold);
             active.Completed.TrySetResult(entry.Index);
         }
 
@@ -432,7 +438,8 @@ public sealed partial class CeremonyCoordinatorService
             if (_active is not { } active
                 || !CryptographicOperations.FixedTimeEquals(active.Coordinator.Setup.CeremonyId, ceremonyId))
             {
-                throw new RoundRejectedException(RejectionReason.WrongRound, "The message names no ceremony in progress.");
+                throw new RoundRejectedException(
+                    RejectionReason.WrongRound, "The message names no ceremony in progress.");
             }
 
             return active.Directory.ContainsKey(custodianId)
@@ -454,7 +461,8 @@ public sealed partial class CeremonyCoordinatorService
         }
     }
 
-    private sealed class ActiveCeremony(CeremonyCoordinator coordinator, IReadOnlyDictionary<uint, Ed25519PublicKey> directory)
+    private sealed class ActiveCeremony(
+        CeremonyCoordinator coordinator, IReadOnlyDictionary<uint, Ed25519PublicKey> directory)
     {
         public CeremonyCoordinator Coordinator { get; } = coordinator;
 

@@ -325,7 +325,8 @@ public sealed partial class RoundCoordinator
                 return entry.Index;
             });
             _metrics.ContributionReceived(
-                statement.Mode == ContributionStatement.MaskMode ? ProtectionMode.Mask : ProtectionMode.He, data.Length);
+                statement.Mode == ContributionStatement.MaskMode ? ProtectionMode.Mask : ProtectionMode.He,
+                data.Length);
             return index;
         }
         catch
@@ -553,7 +554,9 @@ public sealed partial class RoundCoordinator
         {
             task.Dp = new DpSettings
             {
-                Noise = dp.Noise == "skellam" ? DpSettings.Types.Noise.Skellam : DpSettings.Types.Noise.DiscreteGaussian,
+                Noise = dp.Noise == "skellam"
+                    ? DpSettings.Types.Noise.Skellam
+                    : DpSettings.Types.Noise.DiscreteGaussian,
                 NoiseMultiplier = dp.NoiseMultiplier,
                 Clip = dp.Clip,
                 ExpectedClients = (uint)dp.ExpectedClients,
@@ -578,6 +581,7 @@ public sealed partial class RoundCoordinator
         Message = "Round {Round} finished: completed {Completed}, {Contributors} contributors {Reason}")]
     private partial void LogRoundFinished(ulong round, bool completed, int contributors, string reason);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Round {Round}: its outcome could not be recorded")]
+    [LoggerMessage(
+        EventId = 2003, Level = LogLevel.Error, Message = "Round {Round}: its outcome could not be recorded")]
     private partial void LogRoundNotRecorded(Exception error, ulong round);
 }

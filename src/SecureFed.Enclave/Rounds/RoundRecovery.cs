@@ -30,7 +30,8 @@ internal sealed partial class RoundRecovery : IHostedService
             _database.InTransaction(transaction =>
             {
                 RoundRecords.Close(transaction, round, completed: false, null, [], 0, contributors: 0);
-                return _ledger.Append(transaction, LedgerKinds.RoundAborted, LedgerPayloads.RoundAborted(round, reason));
+                return _ledger.Append(
+                    transaction, LedgerKinds.RoundAborted, LedgerPayloads.RoundAborted(round, reason));
             });
             LogAborted(round);
         }

@@ -87,7 +87,9 @@ public static class RoundSettingsFactory
             }
         }
 
-        int minContributors = request.MinContributors == 0 ? minClients : (int)Math.Min(request.MinContributors, int.MaxValue);
+        int minContributors = request.MinContributors == 0
+            ? minClients
+            : (int)Math.Min(request.MinContributors, int.MaxValue);
         if (minContributors < 2 || minContributors > maxClients)
         {
             throw Bad("min_contributors must be between 2 and max_clients.");

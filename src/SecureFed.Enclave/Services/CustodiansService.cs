@@ -43,7 +43,8 @@ internal sealed class CustodiansService : V1Custodians.CustodiansBase
             return await _ceremony.AwaitCeremonyAsync(me, context.CancellationToken).ConfigureAwait(false);
         });
 
-    public override Task<CustodianAdvertisements> Advertise(CustodianAdvertisement request, ServerCallContext context) =>
+    public override Task<CustodianAdvertisements> Advertise(
+        CustodianAdvertisement request, ServerCallContext context) =>
         RpcErrors.Guard(_coordinator, async () =>
         {
             Bind(context, request.CustodianId);
@@ -65,7 +66,9 @@ internal sealed class CustodiansService : V1Custodians.CustodiansBase
         });
 
     public override Task AwaitDecryption(
-        AwaitDecryptionRequest request, IServerStreamWriter<DecryptionTaskPart> responseStream, ServerCallContext context) =>
+        AwaitDecryptionRequest request,
+        IServerStreamWriter<DecryptionTaskPart> responseStream,
+        ServerCallContext context) =>
         RpcErrors.Guard(_coordinator, async () =>
         {
             _coordinator.ExpectFederation(request.FederationId);
@@ -184,7 +187,8 @@ internal sealed class CustodiansService : V1Custodians.CustodiansBase
             long total = header.ShareLengths.Sum(l => (long)l);
             if (total > MaxShareBytes)
             {
-                throw new RoundRejectedException(RejectionReason.Oversized, $"Decryption shares may total {MaxShareBytes} bytes.");
+                throw new RoundRejectedException(
+                    RejectionReason.Oversized, $"Decryption shares may total {MaxShareBytes} bytes.");
             }
 
             var buffer = new byte[total];
@@ -195,7 +199,8 @@ internal sealed class CustodiansService : V1Custodians.CustodiansBase
                     RejectionReason.Invalid, "Only chunks may follow a share upload's header.");
                 if (chunk.Offset != (ulong)offset || offset + chunk.Data.Length > total)
                 {
-                    throw new RoundRejectedException(RejectionReason.WrongLength, "The share chunks do not match the header.");
+                    throw new RoundRejectedException(
+                        RejectionReason.WrongLength, "The share chunks do not match the header.");
                 }
 
                 chunk.Data.Span.CopyTo(buffer.AsSpan((int)offset));
@@ -204,7 +209,8 @@ internal sealed class CustodiansService : V1Custodians.CustodiansBase
 
             if (offset != total)
             {
-                throw new RoundRejectedException(RejectionReason.WrongLength, $"The upload has {offset} of its {total} bytes.");
+                throw new RoundRejectedException(
+                    RejectionReason.WrongLength, $"The upload has {offset} of its {total} bytes.");
             }
 
             ulong index = _ceremony.AcceptShare(header.FromHeader(buffer));

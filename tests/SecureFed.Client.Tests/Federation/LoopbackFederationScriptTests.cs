@@ -14,7 +14,8 @@ public sealed class LoopbackFederationScriptTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
 
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "securefed-script-" + Guid.NewGuid().ToString("N"));
+    private readonly string _work =
+        Path.Combine(Path.GetTempPath(), "securefed-script-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {

@@ -25,7 +25,10 @@ public sealed class MaskRoundTests
         var random = new Random(8);
         var inputs = clients.ToDictionary(
             c => c.Credentials!.ParticipantId, _ => Aggregates.RandomInput(random, Dimension, ValueBits));
-        var dropped = new HashSet<uint> { clients[2].Credentials!.ParticipantId, clients[5].Credentials!.ParticipantId };
+        var dropped = new HashSet<uint>
+        {
+            clients[2].Credentials!.ParticipantId, clients[5].Credentials!.ParticipantId,
+        };
         int bits = ModulusBits.For(Clients, 1UL << ValueBits);
 
         // The deadline only has to outlast honest clients' masking; the dropouts are

@@ -133,7 +133,10 @@ internal sealed class HeHarness : IDisposable
             minimumContributors);
 
     public DecryptionRequest Request(
-        ulong round, IReadOnlyList<byte[]> aggregate, uint[] participants, IReadOnlyList<ContributionEvidence> evidence) =>
+        ulong round,
+        IReadOnlyList<byte[]> aggregate,
+        uint[] participants,
+        IReadOnlyList<ContributionEvidence> evidence) =>
         new(Setup.CeremonyId, round, aggregate, participants, evidence);
 
     /// <summary>

@@ -198,7 +198,8 @@ public class ApplianceLifecycleTests
         }
     }
 
-    private static async Task<string> ExportAsync(Operator.OperatorClient operatorClient, CancellationToken cancellation)
+    private static async Task<string> ExportAsync(
+        Operator.OperatorClient operatorClient, CancellationToken cancellation)
     {
         byte[] export = await HeRoundParticipant.DownloadAsync(
             operatorClient.ExportLedger(new ExportLedgerRequest(), cancellationToken: cancellation), cancellation);

@@ -38,7 +38,8 @@ public class RoundOpeningRefusalTests
         Assert.Equal(0, after.EpsilonSpent);
 
         // A round well inside the limit still opens: the refusal was about the budget alone.
-        var opened = await operatorClient.OpenRoundAsync(DpRound(noiseMultiplier: 40), cancellationToken: timeout.Token);
+        var opened = await operatorClient.OpenRoundAsync(
+            DpRound(noiseMultiplier: 40), cancellationToken: timeout.Token);
         Assert.Equal(1ul, opened.Round.Round);
     }
 
