@@ -13,12 +13,15 @@ internal sealed partial class RoundRecovery : IHostedService
 {
     private readonly EnclaveDatabase _database;
     private readonly LedgerStore _ledger;
+    private readonly PrivacyBudget _budget;
     private readonly ILogger<RoundRecovery> _logger;
 
-    public RoundRecovery(EnclaveDatabase database, LedgerStore ledger, ILogger<RoundRecovery> logger)
+    public RoundRecovery(
+        EnclaveDatabase database, LedgerStore ledger, PrivacyBudget budget, ILogger<RoundRecovery> logger)
     {
         _database = database;
         _ledger = ledger;
+        _budget = budget;
         _logger = logger;
     }
 
@@ -29,7 +32,10 @@ internal sealed partial class RoundRecovery : IHostedService
             const string reason = "The appliance restarted while the round was open.";
             _database.InTransaction(transaction =>
             {
-                RoundRecords.Close(transaction, round, completed: false, null, [], 0, contributors: 0);
+                // The round charged nothing, so the federation's epsilon after it is the
+                // epsilon before it.
+                RoundRecords.Close(
+                    transaction, round, completed: false, null, [], _budget.EpsilonSpent(), contributors: 0);
                 return _ledger.Append(
                     transaction, LedgerKinds.RoundAborted, LedgerPayloads.RoundAborted(round, reason));
             });
