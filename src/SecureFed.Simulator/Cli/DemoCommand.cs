@@ -14,12 +14,24 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var mode = new Option<string>("--mode") { Description = "mask, he or both.", DefaultValueFactory = _ => "both" };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "mask, he or both.",
+            DefaultValueFactory = _ => "both",
+        };
         mode.AcceptOnlyFromAmong("mask", "he", "both");
-        var dataset = new Option<string>("--dataset") { Description = "wdbc or digits.", DefaultValueFactory = _ => "wdbc" };
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "wdbc or digits.",
+            DefaultValueFactory = _ => "wdbc",
+        };
         dataset.AcceptOnlyFromAmong("wdbc", "digits");
         var clients = new Option<int>("--clients") { Description = "Clients.", DefaultValueFactory = _ => 8 };
-        var rounds = new Option<int>("--rounds") { Description = "Rounds of federated averaging.", DefaultValueFactory = _ => 10 };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "Rounds of federated averaging.",
+            DefaultValueFactory = _ => 10,
+        };
         var epsilon = new Option<double?>("--epsilon") { Description = "Target epsilon of client-level DP (not yet)." };
         var outDir = new Option<string?>("--out") { Description = "Write report.md and accuracy.png here." };
         var partition = new Option<string>("--partition")
@@ -28,7 +40,11 @@ internal static class DemoCommand
             DefaultValueFactory = _ => "iid",
         };
         partition.AcceptOnlyFromAmong("iid", "dirichlet");
-        var seed = new Option<int>("--seed") { Description = "Seed of the split, partition and training.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the split, partition and training.",
+            DefaultValueFactory = _ => 1,
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("demo", "Federated training in the clear and through protected rounds on loopback.")
         {
@@ -70,7 +86,8 @@ internal static class DemoCommand
             }
             catch (Exception e) when (e is InvalidOperationException or RpcException or IOException)
             {
-                return Output.Fail(asJson, e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message);
+                string message = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
+                return Output.Fail(asJson, message);
             }
 
             string? directory = parse.GetValue(outDir);

@@ -31,28 +31,69 @@ public static class DemoRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         var timer = Stopwatch.StartNew();
-        var (clientData, test) = Prepare(options);
-        var training = new TrainingOptions { Seed = options.Seed };
-
-        var curves = new Dictionary<string, double[]>();
-        using (var baseline = new FederatedAveraging(clientData, test, training))
-        {
-            curves["baseline"] = await baseline.RunAsync(
-                options.Rounds, FederatedAveraging.PlainAverage, (r, a) => progress?.Invoke("baseline", r, a))
-                .ConfigureAwait(false);
-        }
+        var (rawClients, rawTest) = Prepare(options);
+        int rows = rawClients.Sum(d => d.RowCount);
 
         // The server is trusted with nothing but a bound: no client holds more rows than the
         // whole training set, so sum_k n_k |clip(delta_k)| <= clip * rows for every coordinate.
-        int rows = clientData.Sum(d => d.RowCount);
         var codec = FixedPointCodec.ForSumBound(options.Clip * rows, options.Clients, options.Scale);
         var modeSeconds = new Dictionary<string, double>();
-        foreach (string mode in options.Modes)
-        {
-            var modeTimer = Stopwatch.StartNew();
-            curves[mode] = await RunProtectedAsync(mode, options, clientData, test, training, codec, progress, cancellation)
+        var curves = new Dictionary<string, double[]>();
+        TabularDataSet[] clientData;
+        TabularDataSet test;
+        var training = new TrainingOptions { Seed = options.Seed };
+
+        // The first protected federation also computes the standardisation, so that every run,
+        // the baseline included, trains on features scaled by the same protected moments.
+        var firstTimer = Stopwatch.StartNew();
+        SecureAggregator? first = options.Modes.Count == 0 ? null
+            : await SecureAggregator.StartAsync(ToProtection(options.Modes[0]), options.Clients, cancellation)
                 .ConfigureAwait(false);
-            modeSeconds[mode] = Math.Round(modeTimer.Elapsed.TotalSeconds, 2);
+        try
+        {
+            var (mean, scale) = first is null
+                ? PooledMoments(rawClients)
+                : await MomentsAsync(first, rawClients, cancellation).ConfigureAwait(false);
+            clientData = [.. rawClients.Select(d => d.Standardize(mean, scale))];
+            test = rawTest.Standardize(mean, scale);
+            double startSeconds = firstTimer.Elapsed.TotalSeconds;
+
+            using (var baseline = new FederatedAveraging(clientData, test, training))
+            {
+                curves["baseline"] = await baseline.RunAsync(
+                    options.Rounds, FederatedAveraging.PlainAverage, (r, a) => progress?.Invoke("baseline", r, a))
+                    .ConfigureAwait(false);
+            }
+
+            for (int m = 0; m < options.Modes.Count; m++)
+            {
+                string mode = options.Modes[m];
+                var modeTimer = Stopwatch.StartNew();
+                var aggregator = m == 0 ? first! : await SecureAggregator.StartAsync(
+                    ToProtection(mode), options.Clients, cancellation).ConfigureAwait(false);
+                try
+                {
+                    curves[mode] = await RunProtectedAsync(
+                        mode, aggregator, options, clientData, test, training, codec, progress, cancellation)
+                        .ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (m > 0)
+                    {
+                        await aggregator.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+
+                modeSeconds[mode] = Math.Round(modeTimer.Elapsed.TotalSeconds + (m == 0 ? startSeconds : 0), 2);
+            }
+        }
+        finally
+        {
+            if (first is not null)
+            {
+                await first.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         return new DemoReport
@@ -77,7 +118,10 @@ public static class DemoRunner
         };
     }
 
-    /// <summary>Loads, splits 80/20, standardises and partitions the data set.</summary>
+    /// <summary>
+    /// Loads the data set, splits it 80/20 with the seed and partitions the training rows
+    /// among the clients; the features are not standardised yet.
+    /// </summary>
     public static (TabularDataSet[] Clients, TabularDataSet Test) Prepare(DemoOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -88,22 +132,59 @@ public static class DemoRunner
 
         string path = Path.Combine(options.DataDirectory ?? FindDataDirectory(), options.Dataset + ".csv");
         var (train, test) = TabularDataSet.LoadCsv(path, labelColumn).Split(0.2, options.Seed);
-
-        // Limitation: the standardisation statistics come from the whole training set, which
-        // no single party holds in a real federation; they should come from one protected
-        // round of per-client sums and sums of squares.
-        var (mean, scale) = train.FeatureMoments();
-        train = train.Standardize(mean, scale);
-        test = test.Standardize(mean, scale);
-
         var parts = options.Partition == "dirichlet"
             ? ClientPartition.Dirichlet(train.Labels, options.Clients, options.Alpha, options.Seed)
             : ClientPartition.Iid(train.RowCount, options.Clients, options.Seed);
         return ([.. parts.Select(rows => train.Select(rows))], test);
     }
 
+    /// <summary>Feature means and standard deviations from one protected round of per-client sums.</summary>
+    public static async Task<(float[] Mean, float[] Scale)> MomentsAsync(
+        SecureAggregator aggregator, IReadOnlyList<TabularDataSet> clientData, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(aggregator);
+        ArgumentNullException.ThrowIfNull(clientData);
+
+        // Limitation: the bound on feature magnitudes that sizes the modulus is read from the
+        // clients' rows here; a real federation would publish it with the data schema.
+        double bound = clientData.Max(d => d.RowCount == 0 ? 0 : MaxAbs(d.Features));
+        var codec = ProtectedMoments.Codec(bound, clientData.Sum(d => d.RowCount), clientData.Count);
+        var inputs = clientData.Select(d => ProtectedMoments.Encode(d, codec)).ToArray();
+        ulong[] aggregate = await aggregator.AggregateAsync(inputs, codec.Bits, cancellation).ConfigureAwait(false);
+        return ProtectedMoments.Decode(aggregate, codec);
+    }
+
+    // Without a protected mode there is no appliance: the moments come from the pooled rows.
+    private static (float[] Mean, float[] Scale) PooledMoments(TabularDataSet[] clientData)
+    {
+        var features = new List<float>();
+        var labels = new List<long>();
+        foreach (var data in clientData)
+        {
+            features.AddRange(data.Features.ToArray());
+            labels.AddRange(data.Labels.ToArray());
+        }
+
+        var shape = clientData[0];
+        return new TabularDataSet([.. features], [.. labels], shape.FeatureCount, shape.ClassNames).FeatureMoments();
+    }
+
+    private static double MaxAbs(ReadOnlySpan<float> values)
+    {
+        double largest = 0;
+        foreach (float value in values)
+        {
+            largest = Math.Max(largest, Math.Abs(value));
+        }
+
+        return largest;
+    }
+
+    private static ProtectionMode ToProtection(string mode) => mode == "he" ? ProtectionMode.He : ProtectionMode.Mask;
+
     private static async Task<double[]> RunProtectedAsync(
         string mode,
+        SecureAggregator aggregator,
         DemoOptions options,
         TabularDataSet[] clientData,
         TabularDataSet test,
@@ -112,9 +193,6 @@ public static class DemoRunner
         Action<string, int, double>? progress,
         CancellationToken cancellation)
     {
-        var protection = mode == "he" ? ProtectionMode.He : ProtectionMode.Mask;
-        await using var aggregator = await SecureAggregator.StartAsync(protection, options.Clients, cancellation)
-            .ConfigureAwait(false);
         using var federation = new FederatedAveraging(clientData, test, training);
         return await federation.RunAsync(
             options.Rounds,

@@ -189,7 +189,8 @@ public sealed class SecureAggregator : IAsyncDisposable
     }
 
     // Each custodian answers decryption requests round after round until the demo ends.
-    private static async Task ServeAsync(SimulatedParticipant custodian, CustodianKeyState keyState, CancellationToken stop)
+    private static async Task ServeAsync(
+        SimulatedParticipant custodian, CustodianKeyState keyState, CancellationToken stop)
     {
         byte[] served = [];
         using (keyState)
