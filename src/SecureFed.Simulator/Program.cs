@@ -15,6 +15,7 @@ public static class Program
         bench.Subcommands.Add(BenchCkksCommand.Create());
         root.Subcommands.Add(bench);
         root.Subcommands.Add(RoundCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

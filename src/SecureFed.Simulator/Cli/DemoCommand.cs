@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Grpc.Core;
+using SecureFed.Simulator.Demo;
+
+namespace SecureFed.Simulator.Cli;
+
+/// <summary>
+/// <c>securefed-sim demo</c>: federated training of a small model on a public data set, in
+/// the clear and through real protected rounds, with the test accuracy of each.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var mode = new Option<string>("--mode")
+        {
+            Description = "mask, he or both.",
+            DefaultValueFactory = _ => "both",
+        };
+        mode.AcceptOnlyFromAmong("mask", "he", "both");
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "wdbc or digits.",
+            DefaultValueFactory = _ => "wdbc",
+        };
+        dataset.AcceptOnlyFromAmong("wdbc", "digits");
+        var clients = new Option<int>("--clients") { Description = "Clients.", DefaultValueFactory = _ => 8 };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "Rounds of federated averaging.",
+            DefaultValueFactory = _ => 10,
+        };
+        var epsilon = new Option<double?>("--epsilon") { Description = "Target epsilon of client-level DP (not yet)." };
+        var outDir = new Option<string?>("--out") { Description = "Write report.md and accuracy.png here." };
+        var partition = new Option<string>("--partition")
+        {
+            Description = "iid, or dirichlet (label skew, alpha 0.5).",
+            DefaultValueFactory = _ => "iid",
+        };
+        partition.AcceptOnlyFromAmong("iid", "dirichlet");
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the split, partition and training.",
+            DefaultValueFactory = _ => 1,
+        };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var command = new Command("demo", "Federated training in the clear and through protected rounds on loopback.")
+        {
+            mode, dataset, clients, rounds, epsilon, outDir, partition, seed, json,
+        };
+        command.SetAction(parse =>
+        {
+            bool asJson = parse.GetValue(json);
+            string? error = parse.GetValue(clients) is < 3 or > 100 ? "--clients must be between 3 and 100."
+                : parse.GetValue(rounds) is < 1 or > 1000 ? "--rounds must be between 1 and 1000."
+                : parse.GetValue(epsilon) is not null
+                    ? "--epsilon: client-level differential privacy is not in this first version of the demo."
+                : null;
+            if (error is not null)
+            {
+                return Output.Fail(asJson, error);
+            }
+
+            string modes = parse.GetValue(mode)!;
+            var options = new DemoOptions
+            {
+                Dataset = parse.GetValue(dataset)!,
+                Modes = modes == "both" ? ["mask", "he"] : [modes],
+                Clients = parse.GetValue(clients),
+                Rounds = parse.GetValue(rounds),
+                Partition = parse.GetValue(partition)!,
+                Seed = parse.GetValue(seed),
+            };
+            var c = CultureInfo.InvariantCulture;
+            Action<string, int, double>? progress = asJson
+                ? null
+                : (run, round, accuracy) => Console.WriteLine(
+                    string.Create(c, $"{run,-8} round {round,3}/{options.Rounds}  test accuracy {accuracy:0.0000}"));
+
+            DemoReport report;
+            try
+            {
+                report = DemoRunner.RunAsync(options, progress).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is InvalidOperationException or RpcException or IOException)
+            {
+                string message = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
+                return Output.Fail(asJson, message);
+            }
+
+            string? directory = parse.GetValue(outDir);
+            if (directory is not null)
+            {
+                DemoReportWriter.Write(report, directory);
+            }
+
+            if (asJson)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(report, Output.JsonOptions));
+            }
+            else
+            {
+                Console.WriteLine(string.Create(c, $"baseline {report.BaselineAccuracy:0.0000}; ")
+                    + string.Join("; ", report.Accuracy.Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.0000}")))
+                    + string.Create(c, $"; {report.Clients} clients, {report.Rounds} rounds, {report.Seconds} s"));
+                if (directory is not null)
+                {
+                    Console.WriteLine($"wrote {Path.Combine(directory, "report.md")} and accuracy.png");
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,35 @@
+namespace SecureFed.Simulator.Demo;
+
+/// <summary>What <c>securefed-sim demo</c> runs.</summary>
+public sealed record DemoOptions
+{
+    /// <summary>"wdbc" or "digits", a CSV file under data/.</summary>
+    public string Dataset { get; init; } = "wdbc";
+
+    /// <summary>The protection modes to run besides the plaintext baseline: "mask", "he" or both.</summary>
+    public IReadOnlyList<string> Modes { get; init; } = ["mask", "he"];
+
+    /// <summary>The number of clients the training set is split among.</summary>
+    public int Clients { get; init; } = 8;
+
+    /// <summary>Rounds of federated averaging.</summary>
+    public int Rounds { get; init; } = 10;
+
+    /// <summary>"iid" or "dirichlet" (label skew).</summary>
+    public string Partition { get; init; } = "iid";
+
+    /// <summary>The Dirichlet concentration of a "dirichlet" partition.</summary>
+    public double Alpha { get; init; } = 0.5;
+
+    /// <summary>Bound on each coordinate of a client's delta before weighting, in protected modes.</summary>
+    public double Clip { get; init; } = 1.0;
+
+    /// <summary>The fixed-point scale of protected updates: 2^24 keeps rounding far below SGD noise.</summary>
+    public double Scale { get; init; } = 1 << 24;
+
+    /// <summary>Seeds the split, the partition, the initial model and the mini-batches.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>The folder holding the data sets; null looks for data/ above the working directory.</summary>
+    public string? DataDirectory { get; init; }
+}

@@ -1,0 +1,41 @@
+namespace SecureFed.Simulator.Demo;
+
+/// <summary>The outcome of <c>securefed-sim demo</c>.</summary>
+public sealed record DemoReport
+{
+    /// <summary>The data set.</summary>
+    public required string Dataset { get; init; }
+
+    /// <summary>How the training set was split among the clients.</summary>
+    public required string Partition { get; init; }
+
+    /// <summary>The number of clients.</summary>
+    public required int Clients { get; init; }
+
+    /// <summary>Rounds of federated averaging.</summary>
+    public required int Rounds { get; init; }
+
+    /// <summary>Test accuracy of plaintext FedAvg after its last round.</summary>
+    public required double BaselineAccuracy { get; init; }
+
+    /// <summary>Test accuracy after the last round, by protection mode.</summary>
+    public required IReadOnlyDictionary<string, double> Accuracy { get; init; }
+
+    /// <summary>Test accuracy after each round, for "baseline" and each protection mode.</summary>
+    public required IReadOnlyDictionary<string, double[]> Curves { get; init; }
+
+    /// <summary>The differential-privacy epsilon the appliance accounted; null without DP.</summary>
+    public double? Epsilon { get; init; }
+
+    /// <summary>The differential-privacy delta; null without DP.</summary>
+    public double? Delta { get; init; }
+
+    /// <summary>Residues of protected rounds live modulo 2^Bits.</summary>
+    public required int Bits { get; init; }
+
+    /// <summary>Wall-clock seconds of each protection mode's federation, appliance start included.</summary>
+    public required IReadOnlyDictionary<string, double> ModeSeconds { get; init; }
+
+    /// <summary>Wall-clock seconds of the whole demo.</summary>
+    public required double Seconds { get; init; }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using ScottPlot;
+
+namespace SecureFed.Simulator.Demo;
+
+/// <summary>Writes a demo's report.md and accuracy.png into a folder.</summary>
+public static class DemoReportWriter
+{
+    /// <summary>Writes both files, creating <paramref name="directory"/> if needed.</summary>
+    public static void Write(DemoReport report, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "report.md"), Markdown(report));
+        WritePlot(report, Path.Combine(directory, "accuracy.png"));
+    }
+
+    /// <summary>The report as Markdown: the setting, then test accuracy per round per run.</summary>
+    public static string Markdown(DemoReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine("# SecureFed demo");
+        text.AppendLine();
+        text.AppendLine(c, $"Data set `{report.Dataset}`, {report.Clients} clients ({report.Partition}), "
+            + $"{report.Rounds} rounds of federated averaging, {report.Seconds} s in all.");
+        text.AppendLine(c, $"Protected rounds sum residues modulo 2^{report.Bits}; "
+            + $"epsilon {(report.Epsilon is { } e ? e.ToString("0.###", c) : "none (no DP)")}.");
+        text.AppendLine();
+
+        var runs = report.Curves.Keys.ToArray();
+        text.AppendLine("| round | " + string.Join(" | ", runs) + " |");
+        text.AppendLine("|---:|" + string.Concat(runs.Select(_ => "---:|")));
+        for (int round = 0; round < report.Rounds; round++)
+        {
+            text.Append(c, $"| {round + 1} |");
+            foreach (string run in runs)
+            {
+                text.Append(c, $" {report.Curves[run][round]:0.0000} |");
+            }
+
+            text.AppendLine();
+        }
+
+        return text.ToString();
+    }
+
+    private static void WritePlot(DemoReport report, string path)
+    {
+        var plot = new Plot();
+        double[] rounds = [.. Enumerable.Range(1, report.Rounds).Select(r => (double)r)];
+        foreach (var (run, accuracy) in report.Curves)
+        {
+            var line = plot.Add.Scatter(rounds, accuracy);
+            line.LegendText = run;
+        }
+
+        plot.Title($"{report.Dataset}: test accuracy, {report.Clients} clients ({report.Partition})");
+        plot.XLabel("round");
+        plot.YLabel("test accuracy");
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.SavePng(path, 800, 500);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Buffers.Binary;
+using SecureFed.Client.Participation;
+using SecureFed.Crypto.Ckks;
+using SecureFed.Protocol.Grpc.V1;
+using SecureFed.Protocol.He;
+using SecureFed.Protocol.Identity;
+using SecureFed.Simulator.Federation;
+
+namespace SecureFed.Simulator.Demo;
+
+/// <summary>
+/// Sums the demo clients' residue vectors through real rounds of a
+/// <see cref="LoopbackFederation"/>: the clients enroll once, HE mode holds its key ceremony
+/// once, and each call runs one round in which every client contributes.
+/// </summary>
+public sealed class SecureAggregator : IAsyncDisposable
+{
+    private const int Custodians = 3;
+    private const int Threshold = 2;
+
+    private readonly LoopbackFederation _federation;
+    private readonly SimulatedParticipant _operator;
+    private readonly SimulatedParticipant[] _clients;
+    private readonly ProtectionMode _mode;
+    private readonly CkksContext? _ckks;
+    private readonly CancellationTokenSource _serving;
+    private readonly List<Task> _custodianLoops;
+
+    private SecureAggregator(
+        LoopbackFederation federation,
+        SimulatedParticipant operatorClient,
+        SimulatedParticipant[] clients,
+        ProtectionMode mode,
+        CkksContext? ckks,
+        CancellationTokenSource serving,
+        List<Task> custodianLoops)
+    {
+        _federation = federation;
+        _operator = operatorClient;
+        _clients = clients;
+        _mode = mode;
+        _ckks = ckks;
+        _serving = serving;
+        _custodianLoops = custodianLoops;
+    }
+
+    /// <summary>The number of clients, each of which contributes to every round.</summary>
+    public int Clients => _clients.Length;
+
+    /// <summary>Starts the appliance, enrolls the clients and, in HE mode, the custodians.</summary>
+    public static async Task<SecureAggregator> StartAsync(
+        ProtectionMode mode, int clients, CancellationToken cancellation = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(clients, 2);
+        var federation = await LoopbackFederation.StartAsync().ConfigureAwait(false);
+        var serving = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var custodianLoops = new List<Task>();
+        CkksContext? ckks = null;
+        try
+        {
+            var operatorClient = federation.Connect(ParticipantRole.Operator, "operator");
+            var enrolled = await Task.WhenAll(Enumerable.Range(1, clients)
+                .Select(i => federation.EnrollAsync(ParticipantRole.Client, $"client-{i:D4}", cancellation)))
+                .ConfigureAwait(false);
+            if (mode == ProtectionMode.He)
+            {
+                ckks = new CkksContext(CkksParameters.CreateDefault(8192));
+                await HoldCeremonyAsync(federation, operatorClient, ckks, custodianLoops, serving.Token)
+                    .ConfigureAwait(false);
+            }
+
+            return new SecureAggregator(federation, operatorClient, enrolled, mode, ckks, serving, custodianLoops);
+        }
+        catch
+        {
+            await serving.CancelAsync().ConfigureAwait(false);
+            serving.Dispose();
+            await federation.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs one round in which client i contributes <paramref name="inputs"/>[i] and returns
+    /// the aggregate the appliance publishes: the sum modulo 2^<paramref name="bits"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The round did not complete.</exception>
+    public async Task<ulong[]> AggregateAsync(
+        IReadOnlyList<ulong[]> inputs, int bits, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count != _clients.Length)
+        {
+            throw new ArgumentException($"Expected {_clients.Length} inputs.", nameof(inputs));
+        }
+
+        int dimension = inputs[0].Length;
+        var open = new OpenRoundRequest
+        {
+            Mode = _mode,
+            Dimension = (uint)dimension,
+            Bits = (uint)bits,
+            MinClients = (uint)_clients.Length,
+            MaxClients = (uint)_clients.Length,
+            JoinTimeoutMs = 60_000,
+            StageTimeoutMs = 60_000,
+
+            // The demo's clients never drop out, and a dropout would abort its round; tolerating
+            // none lets SecAgg+ run with as few as four clients.
+            DropoutRate = 0,
+            CorruptRate = 0.05,
+            MinContributors = (uint)_clients.Length,
+        };
+        var opened = await _operator.Connection.Operator.OpenRoundAsync(open, cancellationToken: cancellation);
+        var results = await Task.WhenAll(_clients.Select(async (client, index) =>
+        {
+            var credentials = client.Credentials!;
+            var task = await client.Connection.Rounds.WaitForTaskAsync(
+                new WaitForTaskRequest
+                {
+                    FederationId = opened.Round.FederationId,
+                    AfterRound = opened.Round.Round - 1,
+                },
+                cancellationToken: cancellation);
+            return _mode == ProtectionMode.Mask
+                ? await MaskRoundParticipant.RunAsync(
+                    client.Connection.Rounds, credentials, task, inputs[index],
+                    cancellation: cancellation).ConfigureAwait(false)
+                : await HeRoundParticipant.RunAsync(
+                    client.Connection.Rounds, credentials, _ckks!, task, inputs[index],
+                    cancellation: cancellation).ConfigureAwait(false);
+        })).ConfigureAwait(false);
+
+        var result = results.First(r => r is not null)!;
+        if (!result.Completed)
+        {
+            throw new InvalidOperationException($"The round aborted: {result.AbortReason}");
+        }
+
+        var reader = _clients[0];
+        byte[] aggregate = await HeRoundParticipant.DownloadAsync(
+            reader.Connection.Rounds.DownloadAggregate(
+                new StageRequest { Round = opened.Round, ClientId = reader.Credentials!.ParticipantId },
+                cancellationToken: cancellation),
+            cancellation).ConfigureAwait(false);
+        if (aggregate.Length != dimension * sizeof(ulong))
+        {
+            throw new InvalidOperationException("The aggregate has the wrong length.");
+        }
+
+        var sum = new ulong[dimension];
+        for (int i = 0; i < dimension; i++)
+        {
+            sum[i] = BinaryPrimitives.ReadUInt64LittleEndian(aggregate.AsSpan(i * sizeof(ulong)));
+        }
+
+        return sum;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _serving.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_custodianLoops).ConfigureAwait(false);
+        _serving.Dispose();
+        await _federation.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task HoldCeremonyAsync(
+        LoopbackFederation federation,
+        SimulatedParticipant operatorClient,
+        CkksContext ckks,
+        List<Task> custodianLoops,
+        CancellationToken stop)
+    {
+        var custodians = await Task.WhenAll(Enumerable.Range(1, Custodians)
+            .Select(i => federation.EnrollAsync(ParticipantRole.Custodian, $"custodian-{i}", stop)))
+            .ConfigureAwait(false);
+        var start = new StartCeremonyRequest { Threshold = Threshold };
+        start.CustodianNames.AddRange(custodians.Select(c => c.Identity.Name));
+        await operatorClient.Connection.Operator.StartCeremonyAsync(start, cancellationToken: stop);
+        var keyStates = await Task.WhenAll(custodians.Select(c => CustodianRunner.RunCeremonyAsync(
+            c.Connection.Custodians, c.Credentials!, ckks, stop))).ConfigureAwait(false);
+        for (int i = 0; i < custodians.Length; i++)
+        {
+            var keyState = keyStates[i] ?? throw new InvalidOperationException("A custodian saw no ceremony.");
+            custodianLoops.Add(ServeAsync(custodians[i], keyState, stop));
+        }
+    }
+
+    // Each custodian answers decryption requests round after round until the demo ends.
+    private static async Task ServeAsync(
+        SimulatedParticipant custodian, CustodianKeyState keyState, CancellationToken stop)
+    {
+        byte[] served = [];
+        using (keyState)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await CustodianRunner.ServeOnceAsync(
+                        custodian.Connection.Custodians, custodian.Credentials!, keyState, minimumContributors: 2,
+                        served, record => served = record, stop).ConfigureAwait(false);
+                }
+                catch (Exception error) when (stop.IsCancellationRequested
+                    && error is OperationCanceledException or Grpc.Core.RpcException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
