@@ -56,8 +56,8 @@ public static class HeRoundParticipant
         }
 
         var stage = new StageRequest { Round = task.Round, ClientId = me };
-        byte[] keyBytes = await DownloadAsync(rounds.DownloadCollectiveKey(stage, cancellationToken: cancellation), cancellation)
-            .ConfigureAwait(false);
+        byte[] keyBytes = await DownloadAsync(
+            rounds.DownloadCollectiveKey(stage, cancellationToken: cancellation), cancellation).ConfigureAwait(false);
         if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(keyBytes), setup.CollectiveKeyHash.Span))
         {
             throw new ProtocolViolationException("The collective key does not have the hash the custodians confirmed.");
@@ -76,7 +76,8 @@ public static class HeRoundParticipant
         {
             await UploadWriter.SendAsync(
                 upload, credentials.FederationId, task.Round.Round, me, ContributionStatement.HeMode,
-                contribution, ReadOnlyMemory<byte>.Empty, credentials.SigningKey, cancellation, sent).ConfigureAwait(false);
+                contribution, ReadOnlyMemory<byte>.Empty, credentials.SigningKey, cancellation, sent)
+                .ConfigureAwait(false);
         }
 
         return await rounds.AwaitResultAsync(stage, cancellationToken: cancellation);

@@ -78,7 +78,8 @@ public static class MaskRoundParticipant
         {
             await UploadWriter.SendAsync(
                 upload, credentials.FederationId, round.Round, me, ContributionStatement.MaskMode,
-                masked.PackedVector, client.SessionId, credentials.SigningKey, cancellation, sent).ConfigureAwait(false);
+                masked.PackedVector, client.SessionId, credentials.SigningKey, cancellation, sent)
+                .ConfigureAwait(false);
         }
 
         if (stopBefore == MaskStage.Unmask)

@@ -80,7 +80,8 @@ public sealed class RoundPrivacy
         if (parameters.PaddedDimension != task.Dimension)
         {
             throw new ProtocolViolationException(
-                $"The round's dimension {task.Dimension} is not the padded model dimension {parameters.PaddedDimension}.");
+                $"The round's dimension {task.Dimension} is not the padded model dimension "
+                + $"{parameters.PaddedDimension}.");
         }
 
         return new RoundPrivacy(parameters, noise, dp.RotationSeed.ToByteArray(), (int)dp.ExpectedClients);

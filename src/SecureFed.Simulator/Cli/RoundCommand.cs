@@ -30,7 +30,11 @@ internal static class RoundCommand
             DefaultValueFactory = _ => 3,
         };
         var dropout = new Option<double>("--dropout") { Description = "Fraction of clients that drop out (0 to 0.5)." };
-        var seed = new Option<int>("--seed") { Description = "Seed of the inputs and dropouts.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the inputs and dropouts.",
+            DefaultValueFactory = _ => 1,
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("round", "Run one round over real gRPC with mutual TLS on loopback.")
         {
@@ -66,7 +70,8 @@ internal static class RoundCommand
             }
             catch (Exception e) when (e is InvalidOperationException or RpcException)
             {
-                return Output.Fail(asJson, e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message);
+                return Output.Fail(
+                    asJson, e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message);
             }
 
             if (asJson)
@@ -76,11 +81,16 @@ internal static class RoundCommand
             else
             {
                 var c = CultureInfo.InvariantCulture;
-                Console.WriteLine(string.Create(c, $"{report.Mode} round, {report.Clients} clients ({report.Contributors} contributed), dim {report.Dim}, {report.Bits} bits"));
-                Console.WriteLine(string.Create(c, $"  exact: {(report.Exact ? "yes" : "NO")}; round {report.RoundMs} ms; {report.BytesUpPerClient} bytes up per client"));
+                Console.WriteLine(string.Create(c,
+                    $"{report.Mode} round, {report.Clients} clients ({report.Contributors} contributed), "
+                    + $"dim {report.Dim}, {report.Bits} bits"));
+                Console.WriteLine(string.Create(c,
+                    $"  exact: {(report.Exact ? "yes" : "NO")}; round {report.RoundMs} ms; "
+                    + $"{report.BytesUpPerClient} bytes up per client"));
                 if (report.Custodians is not null)
                 {
-                    Console.WriteLine(string.Create(c, $"  custodians {report.Custodians}; key ceremony {report.CeremonyMs} ms"));
+                    Console.WriteLine(string.Create(
+                        c, $"  custodians {report.Custodians}; key ceremony {report.CeremonyMs} ms"));
                 }
 
                 Console.WriteLine($"  transport: {report.Transport}; ledger entries {report.LedgerEntries}");

@@ -24,7 +24,8 @@ public static class FederationRound
 
     /// <summary>Runs the round and reports it.</summary>
     /// <exception cref="InvalidOperationException">The round did not complete.</exception>
-    public static async Task<FederationRoundReport> RunAsync(FederationRoundOptions options, CancellationToken cancellation = default)
+    public static async Task<FederationRoundReport> RunAsync(
+        FederationRoundOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         await using var federation = await LoopbackFederation.StartAsync().ConfigureAwait(false);
@@ -36,10 +37,12 @@ public static class FederationRound
             .Select(i => federation.EnrollAsync(ParticipantRole.Client, $"client-{i:D4}", cancellation)))
             .ConfigureAwait(false);
         int dropouts = (int)Math.Floor(options.Dropout * options.Clients);
-        var dropped = clients.OrderBy(_ => random.Next()).Take(dropouts).Select(c => c.Credentials!.ParticipantId).ToHashSet();
+        var dropped = clients.OrderBy(_ => random.Next()).Take(dropouts)
+            .Select(c => c.Credentials!.ParticipantId).ToHashSet();
         var inputs = clients.ToDictionary(
             c => c.Credentials!.ParticipantId,
-            _ => Enumerable.Range(0, options.Dimension).Select(_ => (ulong)random.NextInt64(1L << options.ValueBits)).ToArray());
+            _ => Enumerable.Range(0, options.Dimension)
+                .Select(_ => (ulong)random.NextInt64(1L << options.ValueBits)).ToArray());
 
         double ceremonyMs = 0;
         var ckks = new CkksContext(CkksParameters.CreateDefault(8192));
@@ -86,7 +89,10 @@ public static class FederationRound
             var credentials = client.Credentials!;
             uint id = credentials.ParticipantId;
             var task = await client.Connection.Rounds.WaitForTaskAsync(
-                new WaitForTaskRequest { FederationId = opened.Round.FederationId, AfterRound = opened.Round.Round - 1 },
+                new WaitForTaskRequest
+                {
+                    FederationId = opened.Round.FederationId, AfterRound = opened.Round.Round - 1,
+                },
                 cancellationToken: cancellation);
             void Count(long size) => bytesUp.AddOrUpdate(id, size, (_, total) => total + size);
             return options.Mode == ProtectionMode.Mask
@@ -113,7 +119,8 @@ public static class FederationRound
                 new StageRequest { Round = opened.Round, ClientId = survivor.Credentials!.ParticipantId },
                 cancellationToken: cancellation),
             cancellation).ConfigureAwait(false);
-        var status = await operatorClient.Connection.Operator.GetStatusAsync(new GetStatusRequest(), cancellationToken: cancellation);
+        var status = await operatorClient.Connection.Operator.GetStatusAsync(
+            new GetStatusRequest(), cancellationToken: cancellation);
         var contributors = result.Contributors.ToHashSet();
         return new FederationRoundReport
         {
@@ -149,7 +156,8 @@ public static class FederationRound
         return (uint)Math.Min(600_000, 3_000 + (options.Clients * perClient / BytesPerMs));
     }
 
-    private static async Task ServeAsync(SimulatedParticipant custodian, CustodianKeyState keyState, CancellationToken stop)
+    private static async Task ServeAsync(
+        SimulatedParticipant custodian, CustodianKeyState keyState, CancellationToken stop)
     {
         byte[] served = [];
         using (keyState)

@@ -126,7 +126,8 @@ public sealed class LoopbackFederation : IAsyncDisposable
         var identity = new ParticipantIdentity(role, name);
         using var request = ParticipantKeyRequest.Create(identity);
         var certificate = request.WithCertificate(Ca.Issue(request.CsrPem, identity, Validity));
-        var participant = new SimulatedParticipant(identity, certificate, EnclaveConnection.Open(Address, certificate, Trust));
+        var participant = new SimulatedParticipant(
+            identity, certificate, EnclaveConnection.Open(Address, certificate, Trust));
         lock (_participants)
         {
             _participants.Add(participant);
@@ -136,7 +137,8 @@ public sealed class LoopbackFederation : IAsyncDisposable
     }
 
     /// <summary>Connects a new client or custodian and enrolls its fresh signing key.</summary>
-    public async Task<SimulatedParticipant> EnrollAsync(ParticipantRole role, string name, CancellationToken cancellation = default)
+    public async Task<SimulatedParticipant> EnrollAsync(
+        ParticipantRole role, string name, CancellationToken cancellation = default)
     {
         var participant = Connect(role, name);
         var signingKey = Ed25519PrivateKey.Generate();
