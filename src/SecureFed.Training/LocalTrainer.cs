@@ -15,7 +15,7 @@ namespace SecureFed.Training;
 /// ±1/sqrt(fan-in), as torch's own linear layers), not from torch's process-wide
 /// generator, so that trainers made in parallel start from the same point.
 /// </remarks>
-public sealed class LocalTrainer : IDisposable
+public sealed partial class LocalTrainer : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly Parameter[] _parameters;
@@ -76,10 +76,26 @@ public sealed class LocalTrainer : IDisposable
     /// Runs <see cref="TrainingOptions.LocalEpochs"/> passes over <paramref name="data"/>
     /// in shuffled mini-batches.
     /// </summary>
-    /// <returns>The mean training loss over the last epoch.</returns>
+    /// <remarks>
+    /// With <see cref="TrainingOptions.RecordLevelDp"/> set, each epoch is instead
+    /// round(1 / q) DP-SGD steps on Poisson samples of rate q; see
+    /// <see cref="EpsilonSpent"/>.
+    /// </remarks>
+    /// <returns>
+    /// The mean training loss over the last epoch; NaN under record-level DP, where the loss
+    /// of the examples is not protected by the noise and so is not released.
+    /// </returns>
+    /// <exception cref="InvalidOperationException">
+    /// Under record-level DP, the steps of this call would exceed the planned steps.
+    /// </exception>
     public double Train(TabularDataSet data)
     {
         CheckShape(data);
+        if (_options.RecordLevelDp is { } dp)
+        {
+            TrainPrivately(data, dp);
+            return double.NaN;
+        }
 
         using var scope = NewDisposeScope();
         var (features, labels) = ToTensors(data);

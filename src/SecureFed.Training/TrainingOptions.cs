@@ -1,4 +1,5 @@
 using SecureFed.Training.Models;
+using SecureFed.Training.Privacy;
 
 namespace SecureFed.Training;
 
@@ -26,6 +27,13 @@ public sealed record TrainingOptions
     /// <summary>Seeds the initial parameters and the order of the batches.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Record-level DP-SGD in local training; null (the default) trains without it. With it,
+    /// batches are Poisson samples of expected size <see cref="BatchSize"/> unless its sample
+    /// rate says otherwise.
+    /// </summary>
+    public RecordLevelDpOptions? RecordLevelDp { get; init; }
+
     /// <summary>Checks that every option lies in its range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
@@ -38,5 +46,7 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(
                 nameof(LearningRate), LearningRate, "Must be positive and finite.");
         }
+
+        RecordLevelDp?.Validate();
     }
 }
