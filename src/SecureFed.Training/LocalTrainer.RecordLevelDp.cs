@@ -156,7 +156,9 @@ public sealed partial class LocalTrainer
             foreach (var parameter in _parameters)
             {
                 var count = (int)parameter.numel();
-                var values = parameter.grad is { } grad ? grad.data<float>().ToArray() : new float[count];
+                var values = parameter.grad is { } grad
+                    ? grad.data<float>().ToArray()
+                    : new float[count];
                 for (var i = 0; i < count; i++)
                 {
                     gradient[offset + i] = values[i];
@@ -206,7 +208,8 @@ public sealed partial class LocalTrainer
         var rows = new List<int>();
         for (var row = 0; row < rowCount; row++)
         {
-            if (BinaryPrimitives.ReadUInt64LittleEndian(bits.AsSpan(row * sizeof(ulong))) >> 11 < threshold)
+            var coin = BinaryPrimitives.ReadUInt64LittleEndian(bits.AsSpan(row * sizeof(ulong)));
+            if (coin >> 11 < threshold)
             {
                 rows.Add(row);
             }

@@ -11,11 +11,11 @@
 // regression on wdbc) Delta exceeds C by 0.2 %, for d = 2114 (the MLP) by 1.1 %.
 //
 // Why this is at least as private as the continuous Gaussian of multiplier z:
-// - Rounding draws its own randomness, independent of the data. Fixing that randomness makes
-//   the summed function deterministic with per-example L2 norm at most Delta in grid units of
-//   Delta / gamma, an integer vector; the output is a mixture over the rounding randomness of
-//   such mechanisms, and Rényi divergence of two mixtures with the same mixing weights is at
-//   most the largest divergence among the components (joint quasi-convexity).
+// - Rounding draws its own randomness, independent of the data. With that randomness fixed,
+//   each example adds an integer vector of L2 norm at most Delta / gamma to the grid sum; the
+//   output is a mixture over the rounding randomness of such mechanisms, and the Rényi
+//   divergence of two mixtures with the same weights is at most the largest divergence among
+//   the components (joint quasi-convexity), so rounding costs no more than Delta accounts.
 // - For integer shifts mu, CKS20 (Theorem 7 and Corollary 9) give D_alpha(N_Z(mu, s^2) ||
 //   N_Z(0, s^2)) <= alpha |mu|^2 / (2 s^2), the continuous Gaussian's RDP, and the MGF bound
 //   E[exp(t X)] <= exp(t^2 s^2 / 2) for X ~ N_Z(0, s^2). Under Poisson sampling at an integer
@@ -42,8 +42,11 @@ namespace SecureFed.Training.Privacy;
 /// </summary>
 internal sealed class DpSgdNoise
 {
-    /// <summary>Grid points per clip norm: gamma = C / 2^12.</summary>
-    public const int GridPointsPerClip = 1 << 12;
+    /// <summary>Grid points per clip norm, as a power of two: gamma = C / 2^12.</summary>
+    public const int GridBits = 12;
+
+    /// <summary>Grid points per clip norm.</summary>
+    public const int GridPointsPerClip = 1 << GridBits;
 
     // The noise multiplier is rounded up to a multiple of 2^-20 so that sigma^2 / gamma^2
     // is an exact rational at least (z Delta / gamma)^2.
@@ -58,14 +61,16 @@ internal sealed class DpSgdNoise
         Debug.Assert(dimension > 0 && clipNorm > 0 && noiseMultiplier >= 0);
         Dimension = dimension;
         ClipNorm = clipNorm;
-        Gamma = Math.ScaleB(clipNorm, -12);
+        Gamma = Math.ScaleB(clipNorm, -GridBits);
         SensitivityInGridUnits = GridPointsPerClip + CeilingSquareRoot(dimension);
         _roundingBits = new byte[dimension * sizeof(ulong)];
         if (noiseMultiplier > 0)
         {
-            var multiplier = (BigInteger)Math.Ceiling(Math.ScaleB(noiseMultiplier, MultiplierFractionBits));
-            var numerator = multiplier * multiplier * SensitivityInGridUnits * SensitivityInGridUnits;
-            _sampler = new DiscreteGaussianSampler(numerator, BigInteger.One << (2 * MultiplierFractionBits));
+            var multiplier =
+                (BigInteger)Math.Ceiling(Math.ScaleB(noiseMultiplier, MultiplierFractionBits));
+            var stddevNumerator = multiplier * SensitivityInGridUnits;
+            _sampler = new DiscreteGaussianSampler(
+                stddevNumerator * stddevNumerator, BigInteger.One << (2 * MultiplierFractionBits));
         }
     }
 
