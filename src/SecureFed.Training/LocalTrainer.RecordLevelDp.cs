@@ -46,11 +46,9 @@ public sealed partial class LocalTrainer
     /// <summary>The grid step gamma of the noise, for tests; null before the first call.</summary>
     internal double? Gamma => _dpNoise?.Gamma;
 
-    /// <summary>
-    /// Fixes q, z and the noise for <paramref name="rowCount"/> rows unless already fixed.
-    /// A test may pass <paramref name="unsafeNoiseMultiplier"/> 0 to see sums without noise.
-    /// </summary>
-    internal void PreparePrivacy(int rowCount, double? unsafeNoiseMultiplier = null)
+    /// <summary>Fixes q, z and the noise for <paramref name="rowCount"/> rows unless already
+    /// fixed.</summary>
+    internal void PreparePrivacy(int rowCount)
     {
         var dp = _options.RecordLevelDp
             ?? throw new InvalidOperationException("Record-level DP is off.");
@@ -60,8 +58,7 @@ public sealed partial class LocalTrainer
         }
 
         var sampleRate = dp.SampleRate ?? Math.Min(1.0, (double)_options.BatchSize / rowCount);
-        var multiplier = unsafeNoiseMultiplier
-            ?? dp.NoiseMultiplier
+        var multiplier = dp.NoiseMultiplier
             ?? DpSgdAccounting.NoiseMultiplierFor(
                 dp.TargetEpsilon!.Value, dp.Delta, sampleRate, dp.PlannedSteps!.Value);
         SampleRate = sampleRate;
@@ -123,10 +120,7 @@ public sealed partial class LocalTrainer
         }
 
         // Spent before the first noisy update leaves, so the figure never lags the release.
-        if (NoiseMultiplier > 0)
-        {
-            _accountant!.ComposePoissonSampledGaussian(NoiseMultiplier.Value, sampleRate, steps);
-        }
+        _accountant!.ComposePoissonSampledGaussian(NoiseMultiplier!.Value, sampleRate, steps);
 
         using var scope = NewDisposeScope();
         var (features, labels) = ToTensors(data);

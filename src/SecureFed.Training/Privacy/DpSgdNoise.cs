@@ -5,7 +5,9 @@
 // integer multiple of it below 2^41 C are exact in double. Each clipped per-example gradient
 // is rounded to gamma Z coordinate by coordinate (randomized, unbiased); each coordinate moves
 // by less than gamma, so a rounded example has L2 norm below C + gamma sqrt(d), and we account
-// with the conservative sensitivity Delta = C + gamma ceil(sqrt(d)). The rounded examples are
+// with the conservative sensitivity Delta = C + gamma (ceil(sqrt(d)) + 1); the extra grid step
+// covers the last-bit overshoot of clipping in double. gamma does not depend on z, so the
+// overhead Delta / C - 1 is the same at every noise level. The rounded examples are
 // summed exactly in integers and N_Z(0, sigma^2 / gamma^2) is added per coordinate with
 // sigma >= z Delta, so the accounted noise multiplier is z itself; for d = 62 (logistic
 // regression on wdbc) Delta exceeds C by 0.2 %, for d = 2114 (the MLP) by 1.1 %.
@@ -55,14 +57,17 @@ internal sealed class DpSgdNoise
     private readonly DiscreteGaussianSampler? _sampler;
     private readonly byte[] _roundingBits;
 
-    /// <summary>Creates the mechanism; a zero multiplier adds no noise (tests only).</summary>
+    /// <summary>
+    /// Creates the mechanism with noise of standard deviation at least z Delta; a zero
+    /// multiplier adds no noise, which only the tests of rounding use.
+    /// </summary>
     public DpSgdNoise(int dimension, double clipNorm, double noiseMultiplier)
     {
         Debug.Assert(dimension > 0 && clipNorm > 0 && noiseMultiplier >= 0);
         Dimension = dimension;
         ClipNorm = clipNorm;
         Gamma = Math.ScaleB(clipNorm, -GridBits);
-        SensitivityInGridUnits = GridPointsPerClip + CeilingSquareRoot(dimension);
+        SensitivityInGridUnits = GridPointsPerClip + CeilingSquareRoot(dimension) + 1;
         _roundingBits = new byte[dimension * sizeof(ulong)];
         if (noiseMultiplier > 0)
         {

@@ -89,6 +89,28 @@ public sealed class RecordLevelDpTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EpsilonSpent_TwoRounds_ComposesEveryStepOfBoth()
+    {
+        var (train, _) = StandardisedWdbc();
+        var options = new TrainingOptions
+        {
+            RecordLevelDp = new RecordLevelDpOptions { NoiseMultiplier = 1.2, SampleRate = 0.1 },
+        };
+        using var trainer = new LocalTrainer(train.FeatureCount, 2, options);
+        Assert.Equal(0, trainer.EpsilonSpent);
+
+        trainer.Train(train);
+        var afterOne = trainer.EpsilonSpent!.Value;
+        trainer.Train(train);
+        var afterTwo = trainer.EpsilonSpent!.Value;
+
+        Assert.Equal(20, trainer.StepsTaken);
+        Assert.Equal(DpSgdAccounting.Epsilon(1.2, 0.1, 10, 1e-5), afterOne, 1e-9);
+        Assert.Equal(DpSgdAccounting.Epsilon(1.2, 0.1, 20, 1e-5), afterTwo, 1e-9);
+        Assert.True(afterTwo > afterOne, $"{afterTwo} after {afterOne}");
+    }
+
+    [Fact]
     public void Train_BeyondPlannedSteps_IsRefused()
     {
         var (train, _) = StandardisedWdbc();
@@ -184,7 +206,7 @@ public sealed class RecordLevelDpTests(ITestOutputHelper output)
         var gamma = trainer.Gamma!.Value;
         Assert.Equal(Math.ScaleB(2.0, -12), gamma);
         Assert.All(values, v => Assert.Equal(Math.Round(v / gamma), v / gamma));
-        var sensitivity = 2 + (gamma * Math.Ceiling(Math.Sqrt(trainer.ParameterCount)));
+        var sensitivity = 2 + (gamma * (Math.Ceiling(Math.Sqrt(trainer.ParameterCount)) + 1));
         var stddev = Math.Sqrt(values.Sum(v => v * v) / values.Count);
         output.WriteLine($"noise stddev {stddev:F4}, z Delta {multiplier * sensitivity:F4}");
         Assert.InRange(stddev, 0.95 * multiplier * sensitivity, 1.05 * multiplier * sensitivity);
