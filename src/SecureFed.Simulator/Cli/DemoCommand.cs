@@ -32,7 +32,20 @@ internal static class DemoCommand
             Description = "Rounds of federated averaging.",
             DefaultValueFactory = _ => 10,
         };
-        var epsilon = new Option<double?>("--epsilon") { Description = "Target epsilon of client-level DP (not yet)." };
+        var epsilon = new Option<double?>("--epsilon")
+        {
+            Description = "Target epsilon of client-level DP over all rounds (protected modes only).",
+        };
+        var delta = new Option<double>("--delta")
+        {
+            Description = "Delta of client-level DP.",
+            DefaultValueFactory = _ => 1e-5,
+        };
+        var clip = new Option<double>("--clip")
+        {
+            Description = "With --epsilon, the L2 norm each client's whole delta is clipped to.",
+            DefaultValueFactory = _ => new DemoOptions().ClipNorm,
+        };
         var outDir = new Option<string?>("--out") { Description = "Write report.md and accuracy.png here." };
         var partition = new Option<string>("--partition")
         {
@@ -48,15 +61,18 @@ internal static class DemoCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("demo", "Federated training in the clear and through protected rounds on loopback.")
         {
-            mode, dataset, clients, rounds, epsilon, outDir, partition, seed, json,
+            mode, dataset, clients, rounds, epsilon, delta, clip, outDir, partition, seed, json,
         };
         command.SetAction(parse =>
         {
             bool asJson = parse.GetValue(json);
             string? error = parse.GetValue(clients) is < 3 or > 100 ? "--clients must be between 3 and 100."
                 : parse.GetValue(rounds) is < 1 or > 1000 ? "--rounds must be between 1 and 1000."
-                : parse.GetValue(epsilon) is not null
-                    ? "--epsilon: client-level differential privacy is not in this first version of the demo."
+                : parse.GetValue(epsilon) is { } target && !(target > 0 && double.IsFinite(target))
+                    ? "--epsilon must be positive and finite."
+                : parse.GetValue(delta) is var d && !(d > 0 && d < 1) ? "--delta must be in (0, 1)."
+                : parse.GetValue(clip) is var norm && !(norm > 0 && double.IsFinite(norm))
+                    ? "--clip must be positive and finite."
                 : null;
             if (error is not null)
             {
@@ -72,6 +88,9 @@ internal static class DemoCommand
                 Rounds = parse.GetValue(rounds),
                 Partition = parse.GetValue(partition)!,
                 Seed = parse.GetValue(seed),
+                Epsilon = parse.GetValue(epsilon),
+                Delta = parse.GetValue(delta),
+                ClipNorm = parse.GetValue(clip),
             };
             var c = CultureInfo.InvariantCulture;
             Action<string, int, double>? progress = asJson
@@ -104,10 +123,14 @@ internal static class DemoCommand
             {
                 Console.WriteLine(string.Create(c, $"baseline {report.BaselineAccuracy:0.0000}; ")
                     + string.Join("; ", report.Accuracy.Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.0000}")))
-                    + string.Create(c, $"; {report.Clients} clients, {report.Rounds} rounds, {report.Seconds} s"));
+                    + string.Create(c, $"; {report.Clients} clients, {report.Rounds} rounds, {report.Seconds} s")
+                    + (report.Epsilon is { } spent
+                        ? string.Create(c, $"; epsilon {spent:0.###} at delta {report.Delta:G3}")
+                        : ""));
                 if (directory is not null)
                 {
-                    Console.WriteLine($"wrote {Path.Combine(directory, "report.md")} and accuracy.png");
+                    Console.WriteLine($"wrote {Path.Combine(directory, "report.md")} and accuracy.png"
+                        + (report.Epsilon is null ? "" : " and epsilon.png"));
                 }
             }
 
