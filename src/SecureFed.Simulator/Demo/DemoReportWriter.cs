@@ -116,7 +116,10 @@ public static class DemoReportWriter
             line.LegendText = run;
         }
 
-        plot.Title($"{report.Dataset}: test accuracy, {report.Clients} clients ({report.Partition})");
+        string privacy = report.Epsilon is { } epsilon
+            ? string.Create(CultureInfo.InvariantCulture, $", DP epsilon {epsilon:0.##}")
+            : "";
+        plot.Title($"{report.Dataset}: test accuracy, {report.Clients} clients ({report.Partition}){privacy}");
         plot.XLabel("round");
         plot.YLabel("test accuracy");
         plot.ShowLegend(Alignment.LowerRight);
