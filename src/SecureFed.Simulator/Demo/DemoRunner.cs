@@ -9,6 +9,8 @@
 // unweighted: weighting by example counts would let one client's count scale its influence
 // past the clip, and the counts themselves would need protecting, so at client level every
 // client weighs the same. The baseline stays plaintext, weighted FedAvg without DP.
+// Each protection mode is its own federation with its own budget, so the epsilon reported
+// holds for one mode's run; the runs of several modes train on the same clients' data.
 
 using System.Diagnostics;
 using SecureFed.Protocol.Grpc.V1;

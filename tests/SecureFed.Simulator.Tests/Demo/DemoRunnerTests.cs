@@ -40,6 +40,11 @@ public class DemoRunnerTests
         Assert.True(epsilon[0] > 0 && epsilon[0] < epsilon[1] && epsilon[1] < epsilon[2], string.Join(", ", epsilon));
         Assert.Equal(epsilon[^1], report.Epsilon.Value);
         Assert.Equal(1e-5, report.Delta);
+
+        // The appliance charged exactly what the calibration assumed: wdbc's logistic
+        // regression has 30 features x 2 classes + 2 biases = 62 parameters.
+        var calibrated = new DemoPrivacy(8, 1e-5, report.NoiseMultiplier!.Value, 0.3, 8, 3, 62);
+        Assert.Equal(calibrated.EpsilonSpent(), report.Epsilon.Value, 9);
         Assert.True(report.Accuracy["mask"] > 0.8, $"mask accuracy {report.Accuracy["mask"]}");
     }
 
