@@ -32,8 +32,28 @@ internal static class DemoCommand
             Description = "Rounds of federated averaging.",
             DefaultValueFactory = _ => 10,
         };
-        var epsilon = new Option<double?>("--epsilon") { Description = "Target epsilon of client-level DP (not yet)." };
-        var outDir = new Option<string?>("--out") { Description = "Write report.md and accuracy.png here." };
+        var epsilon = new Option<double?>("--epsilon")
+        {
+            Description = "Target epsilon of client-level DP over all rounds (protected modes only).",
+        };
+        var epsilons = new Option<string?>("--epsilons")
+        {
+            Description = "Comma-separated target epsilons: one DP demo each, and accuracy against epsilon.",
+        };
+        var delta = new Option<double>("--delta")
+        {
+            Description = "Delta of client-level DP.",
+            DefaultValueFactory = _ => 1e-5,
+        };
+        var clip = new Option<double>("--clip")
+        {
+            Description = "With --epsilon, the L2 norm each client's whole delta is clipped to.",
+            DefaultValueFactory = _ => new DemoOptions().ClipNorm,
+        };
+        var outDir = new Option<string?>("--out")
+        {
+            Description = "Write report.md and accuracy.png here (with DP epsilon.png; with --epsilons sweep.md).",
+        };
         var partition = new Option<string>("--partition")
         {
             Description = "iid, or dirichlet (label skew, alpha 0.5).",
@@ -48,15 +68,22 @@ internal static class DemoCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("demo", "Federated training in the clear and through protected rounds on loopback.")
         {
-            mode, dataset, clients, rounds, epsilon, outDir, partition, seed, json,
+            mode, dataset, clients, rounds, epsilon, epsilons, delta, clip, outDir, partition, seed, json,
         };
         command.SetAction(parse =>
         {
             bool asJson = parse.GetValue(json);
             string? error = parse.GetValue(clients) is < 3 or > 100 ? "--clients must be between 3 and 100."
                 : parse.GetValue(rounds) is < 1 or > 1000 ? "--rounds must be between 1 and 1000."
-                : parse.GetValue(epsilon) is not null
-                    ? "--epsilon: client-level differential privacy is not in this first version of the demo."
+                : parse.GetValue(epsilon) is { } target && !(target > 0 && double.IsFinite(target))
+                    ? "--epsilon must be positive and finite."
+                : parse.GetValue(epsilons) is { } list && Budgets(list) is null
+                    ? "--epsilons must be a comma-separated list of positive, finite numbers."
+                : parse.GetValue(epsilons) is not null && parse.GetValue(epsilon) is not null
+                    ? "--epsilon and --epsilons exclude each other."
+                : parse.GetValue(delta) is var d && !(d > 0 && d < 1) ? "--delta must be in (0, 1)."
+                : parse.GetValue(clip) is var norm && !(norm > 0 && double.IsFinite(norm))
+                    ? "--clip must be positive and finite."
                 : null;
             if (error is not null)
             {
@@ -72,12 +99,21 @@ internal static class DemoCommand
                 Rounds = parse.GetValue(rounds),
                 Partition = parse.GetValue(partition)!,
                 Seed = parse.GetValue(seed),
+                Epsilon = parse.GetValue(epsilon),
+                Delta = parse.GetValue(delta),
+                ClipNorm = parse.GetValue(clip),
             };
             var c = CultureInfo.InvariantCulture;
             Action<string, int, double>? progress = asJson
                 ? null
                 : (run, round, accuracy) => Console.WriteLine(
                     string.Create(c, $"{run,-8} round {round,3}/{options.Rounds}  test accuracy {accuracy:0.0000}"));
+
+            string? directory = parse.GetValue(outDir);
+            if (parse.GetValue(epsilons) is { } sweep)
+            {
+                return RunSweep(options, Budgets(sweep)!, directory, asJson, progress);
+            }
 
             DemoReport report;
             try
@@ -90,7 +126,6 @@ internal static class DemoCommand
                 return Output.Fail(asJson, message);
             }
 
-            string? directory = parse.GetValue(outDir);
             if (directory is not null)
             {
                 DemoReportWriter.Write(report, directory);
@@ -104,15 +139,86 @@ internal static class DemoCommand
             {
                 Console.WriteLine(string.Create(c, $"baseline {report.BaselineAccuracy:0.0000}; ")
                     + string.Join("; ", report.Accuracy.Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.0000}")))
-                    + string.Create(c, $"; {report.Clients} clients, {report.Rounds} rounds, {report.Seconds} s"));
+                    + string.Create(c, $"; {report.Clients} clients, {report.Rounds} rounds, {report.Seconds} s")
+                    + (report.Epsilon is { } spent
+                        ? string.Create(c, $"; epsilon {spent:0.###} at delta {report.Delta:G3}")
+                        : ""));
                 if (directory is not null)
                 {
-                    Console.WriteLine($"wrote {Path.Combine(directory, "report.md")} and accuracy.png");
+                    Console.WriteLine($"wrote {Path.Combine(directory, "report.md")} and accuracy.png"
+                        + (report.Epsilon is null ? "" : " and epsilon.png"));
                 }
             }
 
             return 0;
         });
         return command;
+    }
+
+    // One DP demo per budget, the same data, split and seed for each, so that the runs
+    // differ only in their noise multiplier.
+    private static int RunSweep(
+        DemoOptions options,
+        double[] budgets,
+        string? directory,
+        bool asJson,
+        Action<string, int, double>? progress)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var reports = new List<DemoReport>();
+        foreach (double budget in budgets)
+        {
+            try
+            {
+                reports.Add(DemoRunner.RunAsync(options with { Epsilon = budget }, progress).GetAwaiter().GetResult());
+            }
+            catch (Exception e) when (e is InvalidOperationException or RpcException or IOException)
+            {
+                string message = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
+                return Output.Fail(asJson, message);
+            }
+
+            if (!asJson)
+            {
+                var last = reports[^1];
+                Console.WriteLine(
+                    string.Create(c, $"epsilon {last.Epsilon:0.###}: baseline {last.BaselineAccuracy:0.0000}; ")
+                    + string.Join("; ", last.Accuracy.Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.0000}"))));
+            }
+        }
+
+        if (directory is not null)
+        {
+            EpsilonSweepWriter.Write(reports, directory);
+        }
+
+        if (asJson)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(reports, Output.JsonOptions));
+        }
+        else if (directory is not null)
+        {
+            Console.WriteLine($"wrote {Path.Combine(directory, "sweep.md")} and accuracy-vs-epsilon.png");
+        }
+
+        return 0;
+    }
+
+    // The budgets of --epsilons, or null when one is not a positive, finite number.
+    private static double[]? Budgets(string list)
+    {
+        var budgets = new List<double>();
+        foreach (string item in list.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out double budget)
+                || !(budget > 0 && double.IsFinite(budget)))
+            {
+                return null;
+            }
+
+            budgets.Add(budget);
+        }
+
+        return [.. budgets];
     }
 }

@@ -24,11 +24,26 @@ public sealed record DemoReport
     /// <summary>Test accuracy after each round, for "baseline" and each protection mode.</summary>
     public required IReadOnlyDictionary<string, double[]> Curves { get; init; }
 
-    /// <summary>The differential-privacy epsilon the appliance accounted; null without DP.</summary>
+    /// <summary>
+    /// The client-level epsilon the appliance reported spent after the last round, the largest
+    /// over the protected modes (each runs its own federation); null without DP.
+    /// </summary>
     public double? Epsilon { get; init; }
 
     /// <summary>The differential-privacy delta; null without DP.</summary>
     public double? Delta { get; init; }
+
+    /// <summary>The noise multiplier calibrated to the target epsilon; null without DP.</summary>
+    public double? NoiseMultiplier { get; init; }
+
+    /// <summary>The L2 clip norm of each client's delta; null without DP.</summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>
+    /// The epsilon the appliance reported spent after each round, by protection mode; empty
+    /// without DP.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]> EpsilonCurves { get; init; } = new Dictionary<string, double[]>();
 
     /// <summary>Residues of protected rounds live modulo 2^Bits.</summary>
     public required int Bits { get; init; }

@@ -2,6 +2,15 @@
 // three ways: in the clear (the baseline), through mask-mode rounds and through HE-mode
 // rounds of a real appliance on loopback. Without differential privacy the protected runs
 // see exact sums up to fixed-point rounding, so their curves track the baseline closely.
+//
+// With a target epsilon the protected runs add client-level DP through the appliance's
+// distributed DP rounds: each client clips its whole delta to an L2 norm, encodes it with its
+// own noise share, and the server moves by the decoded, noised average. That average is
+// unweighted: weighting by example counts would let one client's count scale its influence
+// past the clip, and the counts themselves would need protecting, so at client level every
+// client weighs the same. The baseline stays plaintext, weighted FedAvg without DP.
+// Each protection mode is its own federation with its own budget, so the epsilon reported
+// holds for one mode's run; the runs of several modes train on the same clients' data.
 
 using System.Diagnostics;
 using SecureFed.Protocol.Grpc.V1;
@@ -39,6 +48,9 @@ public static class DemoRunner
         var codec = FixedPointCodec.ForSumBound(options.Clip * rows, options.Clients, options.Scale);
         var modeSeconds = new Dictionary<string, double>();
         var curves = new Dictionary<string, double[]>();
+        var epsilonCurves = new Dictionary<string, double[]>();
+        DemoPrivacy? privacy = null;
+        double epsilonLimit = options.Epsilon ?? 10;
         TabularDataSet[] clientData;
         TabularDataSet test;
         var training = new TrainingOptions { Seed = options.Seed };
@@ -47,10 +59,14 @@ public static class DemoRunner
         // the baseline included, trains on features scaled by the same protected moments.
         var firstTimer = Stopwatch.StartNew();
         SecureAggregator? first = options.Modes.Count == 0 ? null
-            : await SecureAggregator.StartAsync(ToProtection(options.Modes[0]), options.Clients, cancellation)
+            : await SecureAggregator.StartAsync(
+                ToProtection(options.Modes[0]), options.Clients, cancellation, epsilonLimit, options.Delta)
                 .ConfigureAwait(false);
         try
         {
+            // Limitation: the moments round carries no DP noise, so the feature means and
+            // deviations it publishes are outside the epsilon the report gives; a private
+            // federation would take them from a published schema or spend budget on them.
             var (mean, scale) = first is null
                 ? PooledMoments(rawClients)
                 : await MomentsAsync(first, rawClients, cancellation).ConfigureAwait(false);
@@ -70,12 +86,27 @@ public static class DemoRunner
                 string mode = options.Modes[m];
                 var modeTimer = Stopwatch.StartNew();
                 var aggregator = m == 0 ? first! : await SecureAggregator.StartAsync(
-                    ToProtection(mode), options.Clients, cancellation).ConfigureAwait(false);
+                    ToProtection(mode), options.Clients, cancellation, epsilonLimit, options.Delta)
+                    .ConfigureAwait(false);
                 try
                 {
-                    curves[mode] = await RunProtectedAsync(
-                        mode, aggregator, options, clientData, test, training, codec, progress, cancellation)
-                        .ConfigureAwait(false);
+                    using var federation = new FederatedAveraging(clientData, test, training);
+                    privacy ??= options.Epsilon is { } target
+                        ? DemoPrivacy.Calibrate(
+                            target, options.Delta, options.ClipNorm, options.Clients, options.Rounds,
+                            federation.ParameterCount)
+                        : null;
+                    Action<int, double> heard = (r, a) => progress?.Invoke(mode, r, a);
+                    if (privacy is null)
+                    {
+                        curves[mode] = await RunProtectedAsync(
+                            federation, aggregator, options, codec, heard, cancellation).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        (curves[mode], epsilonCurves[mode]) = await RunPrivateAsync(
+                            federation, aggregator, privacy, heard, cancellation).ConfigureAwait(false);
+                    }
                 }
                 finally
                 {
@@ -108,11 +139,12 @@ public static class DemoRunner
             Accuracy = options.Modes.ToDictionary(m => m, m => curves[m][^1]),
             Curves = curves,
 
-            // Limitation: no client-level DP in this first version, so no epsilon to report;
-            // the distributed DP codec and the round's DP settings are not wired in yet.
-            Epsilon = null,
-            Delta = null,
-            Bits = codec.Bits,
+            Epsilon = privacy is null ? null : epsilonCurves.Values.Max(curve => curve[^1]),
+            Delta = privacy?.Delta,
+            NoiseMultiplier = privacy?.NoiseMultiplier,
+            ClipNorm = privacy?.Clip,
+            EpsilonCurves = epsilonCurves,
+            Bits = privacy is null ? codec.Bits : DemoPrivacy.Bits,
             ModeSeconds = modeSeconds,
             Seconds = Math.Round(timer.Elapsed.TotalSeconds, 2),
         };
@@ -183,17 +215,13 @@ public static class DemoRunner
     private static ProtectionMode ToProtection(string mode) => mode == "he" ? ProtectionMode.He : ProtectionMode.Mask;
 
     private static async Task<double[]> RunProtectedAsync(
-        string mode,
+        FederatedAveraging federation,
         SecureAggregator aggregator,
         DemoOptions options,
-        TabularDataSet[] clientData,
-        TabularDataSet test,
-        TrainingOptions training,
         FixedPointCodec codec,
-        Action<string, int, double>? progress,
+        Action<int, double> progress,
         CancellationToken cancellation)
     {
-        using var federation = new FederatedAveraging(clientData, test, training);
         return await federation.RunAsync(
             options.Rounds,
             async updates =>
@@ -209,7 +237,30 @@ public static class DemoRunner
 
                 return sum;
             },
-            (r, a) => progress?.Invoke(mode, r, a)).ConfigureAwait(false);
+            progress).ConfigureAwait(false);
+    }
+
+    // Client-level DP: each client contributes its whole delta, clipped and noised by the
+    // round's codec, and the global model moves by the unweighted, noised average.
+    private static async Task<(double[] Accuracy, double[] Epsilon)> RunPrivateAsync(
+        FederatedAveraging federation,
+        SecureAggregator aggregator,
+        DemoPrivacy privacy,
+        Action<int, double> progress,
+        CancellationToken cancellation)
+    {
+        var epsilon = new List<double>();
+        double[] accuracy = await federation.RunAsync(
+            privacy.Rounds,
+            async updates =>
+            {
+                var (average, spent) = await aggregator.AggregatePrivateAsync(
+                    [.. updates.Select(u => u.Delta)], privacy, cancellation).ConfigureAwait(false);
+                epsilon.Add(spent);
+                return average;
+            },
+            progress).ConfigureAwait(false);
+        return (accuracy, [.. epsilon]);
     }
 
     // The demo runs from a checkout: look for data/ from the working directory and the

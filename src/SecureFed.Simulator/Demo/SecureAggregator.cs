@@ -47,12 +47,21 @@ public sealed class SecureAggregator : IAsyncDisposable
     /// <summary>The number of clients, each of which contributes to every round.</summary>
     public int Clients => _clients.Length;
 
-    /// <summary>Starts the appliance, enrolls the clients and, in HE mode, the custodians.</summary>
+    /// <summary>
+    /// Starts the appliance, enrolls the clients and, in HE mode, the custodians. The
+    /// appliance refuses any round that could take the federation's epsilon past
+    /// <paramref name="epsilonLimit"/> at <paramref name="delta"/>.
+    /// </summary>
     public static async Task<SecureAggregator> StartAsync(
-        ProtectionMode mode, int clients, CancellationToken cancellation = default)
+        ProtectionMode mode,
+        int clients,
+        CancellationToken cancellation = default,
+        double epsilonLimit = 10,
+        double delta = 1e-5)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(clients, 2);
-        var federation = await LoopbackFederation.StartAsync().ConfigureAwait(false);
+        var federation = await LoopbackFederation.StartAsync(epsilonLimit: epsilonLimit, delta: delta)
+            .ConfigureAwait(false);
         var serving = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var custodianLoops = new List<Task>();
         CkksContext? ckks = null;
@@ -95,6 +104,64 @@ public sealed class SecureAggregator : IAsyncDisposable
         }
 
         int dimension = inputs[0].Length;
+        byte[] aggregate = await RunRoundAsync(
+            Open(dimension, bits, dp: null), (index, _) => inputs[index], cancellation).ConfigureAwait(false);
+        if (aggregate.Length != dimension * sizeof(ulong))
+        {
+            throw new InvalidOperationException("The aggregate has the wrong length.");
+        }
+
+        var sum = new ulong[dimension];
+        for (int i = 0; i < dimension; i++)
+        {
+            sum[i] = BinaryPrimitives.ReadUInt64LittleEndian(aggregate.AsSpan(i * sizeof(ulong)));
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Runs one round with the distributed DP of <paramref name="privacy"/>: client i encodes
+    /// <paramref name="updates"/>[i] for the round's DP settings, as a real client does, with
+    /// its exact noise share. The appliance decodes the sum with the round's codec and
+    /// publishes the clients' average, which is what this returns.
+    /// </summary>
+    /// <returns>The noised average of the clipped updates, and the epsilon the appliance
+    /// reports spent after the round.</returns>
+    /// <exception cref="InvalidOperationException">The round did not complete.</exception>
+    public async Task<(double[] Average, double EpsilonSpent)> AggregatePrivateAsync(
+        IReadOnlyList<float[]> updates, DemoPrivacy privacy, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(privacy);
+        if (updates.Count != _clients.Length)
+        {
+            throw new ArgumentException($"Expected {_clients.Length} updates.", nameof(updates));
+        }
+
+        // The dimension is left 0: the appliance sets it to the padded model dimension.
+        byte[] aggregate = await RunRoundAsync(
+            Open(0, DemoPrivacy.Bits, privacy.ToRequest()),
+            (index, task) => RoundPrivacy.FromTask(task).Encode(updates[index]),
+            cancellation).ConfigureAwait(false);
+        if (aggregate.Length != privacy.Dimension * sizeof(double))
+        {
+            throw new InvalidOperationException("The decoded aggregate has the wrong length.");
+        }
+
+        var average = new double[privacy.Dimension];
+        for (int i = 0; i < average.Length; i++)
+        {
+            average[i] = BinaryPrimitives.ReadDoubleLittleEndian(aggregate.AsSpan(i * sizeof(double)));
+        }
+
+        var status = await _operator.Connection.Operator.GetStatusAsync(
+            new GetStatusRequest(), cancellationToken: cancellation);
+        return (average, status.EpsilonSpent);
+    }
+
+    private OpenRoundRequest Open(int dimension, int bits, DpSettings? dp)
+    {
         var open = new OpenRoundRequest
         {
             Mode = _mode,
@@ -111,6 +178,19 @@ public sealed class SecureAggregator : IAsyncDisposable
             CorruptRate = 0.05,
             MinContributors = (uint)_clients.Length,
         };
+        if (dp is not null)
+        {
+            open.Dp = dp;
+        }
+
+        return open;
+    }
+
+    // Opens the round, lets every client contribute what input(i, task) gives it, and
+    // returns the aggregate as the appliance publishes it.
+    private async Task<byte[]> RunRoundAsync(
+        OpenRoundRequest open, Func<int, RoundTask, ulong[]> input, CancellationToken cancellation)
+    {
         var opened = await _operator.Connection.Operator.OpenRoundAsync(open, cancellationToken: cancellation);
         var results = await Task.WhenAll(_clients.Select(async (client, index) =>
         {
@@ -122,12 +202,13 @@ public sealed class SecureAggregator : IAsyncDisposable
                     AfterRound = opened.Round.Round - 1,
                 },
                 cancellationToken: cancellation);
+            ulong[] contribution = input(index, task);
             return _mode == ProtectionMode.Mask
                 ? await MaskRoundParticipant.RunAsync(
-                    client.Connection.Rounds, credentials, task, inputs[index],
+                    client.Connection.Rounds, credentials, task, contribution,
                     cancellation: cancellation).ConfigureAwait(false)
                 : await HeRoundParticipant.RunAsync(
-                    client.Connection.Rounds, credentials, _ckks!, task, inputs[index],
+                    client.Connection.Rounds, credentials, _ckks!, task, contribution,
                     cancellation: cancellation).ConfigureAwait(false);
         })).ConfigureAwait(false);
 
@@ -138,23 +219,11 @@ public sealed class SecureAggregator : IAsyncDisposable
         }
 
         var reader = _clients[0];
-        byte[] aggregate = await HeRoundParticipant.DownloadAsync(
+        return await HeRoundParticipant.DownloadAsync(
             reader.Connection.Rounds.DownloadAggregate(
                 new StageRequest { Round = opened.Round, ClientId = reader.Credentials!.ParticipantId },
                 cancellationToken: cancellation),
             cancellation).ConfigureAwait(false);
-        if (aggregate.Length != dimension * sizeof(ulong))
-        {
-            throw new InvalidOperationException("The aggregate has the wrong length.");
-        }
-
-        var sum = new ulong[dimension];
-        for (int i = 0; i < dimension; i++)
-        {
-            sum[i] = BinaryPrimitives.ReadUInt64LittleEndian(aggregate.AsSpan(i * sizeof(ulong)));
-        }
-
-        return sum;
     }
 
     /// <inheritdoc />

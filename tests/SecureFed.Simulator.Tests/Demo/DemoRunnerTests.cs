@@ -22,6 +22,33 @@ public class DemoRunnerTests
     }
 
     [Fact]
+    public async Task SmallDpMaskDemo_StaysWithinItsEpsilonAndLearns()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var options = new DemoOptions
+        {
+            Dataset = "wdbc", Modes = ["mask"], Clients = 8, Rounds = 3, Epsilon = 8,
+        };
+
+        var report = await DemoRunner.RunAsync(options, cancellation: timeout.Token);
+
+        // The epsilon is the appliance's, read after each round; it grows with every round.
+        Assert.NotNull(report.Epsilon);
+        Assert.InRange(report.Epsilon.Value, double.Epsilon, 8);
+        double[] epsilon = report.EpsilonCurves["mask"];
+        Assert.Equal(3, epsilon.Length);
+        Assert.True(epsilon[0] > 0 && epsilon[0] < epsilon[1] && epsilon[1] < epsilon[2], string.Join(", ", epsilon));
+        Assert.Equal(epsilon[^1], report.Epsilon.Value);
+        Assert.Equal(1e-5, report.Delta);
+
+        // The appliance charged exactly what the calibration assumed: wdbc's logistic
+        // regression has 30 features x 2 classes + 2 biases = 62 parameters.
+        var calibrated = new DemoPrivacy(8, 1e-5, report.NoiseMultiplier!.Value, 0.3, 8, 3, 62);
+        Assert.Equal(calibrated.EpsilonSpent(), report.Epsilon.Value, 9);
+        Assert.True(report.Accuracy["mask"] > 0.8, $"mask accuracy {report.Accuracy["mask"]}");
+    }
+
+    [Fact]
     public void Prepare_DirichletSplit_KeepsEveryTrainingRow()
     {
         var options = new DemoOptions { Dataset = "digits", Clients = 8, Partition = "dirichlet" };
