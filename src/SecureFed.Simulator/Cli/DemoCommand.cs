@@ -36,6 +36,15 @@ internal static class DemoCommand
         {
             Description = "Target epsilon of client-level DP over all rounds (protected modes only).",
         };
+        var recordEpsilon = new Option<double?>("--record-epsilon")
+        {
+            Description = "Each client's target epsilon of record-level DP (DP-SGD) over all rounds.",
+        };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Expected local batch size (default 32); DP-SGD samples rows at batch / rows.",
+            DefaultValueFactory = _ => 32,
+        };
         var epsilons = new Option<string?>("--epsilons")
         {
             Description = "Comma-separated target epsilons: one DP demo each, and accuracy against epsilon.",
@@ -68,7 +77,8 @@ internal static class DemoCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("demo", "Federated training in the clear and through protected rounds on loopback.")
         {
-            mode, dataset, clients, rounds, epsilon, epsilons, delta, clip, outDir, partition, seed, json,
+            mode, dataset, clients, rounds, epsilon, epsilons, recordEpsilon, batchSize, delta, clip, outDir,
+            partition, seed, json,
         };
         command.SetAction(parse =>
         {
@@ -77,6 +87,10 @@ internal static class DemoCommand
                 : parse.GetValue(rounds) is < 1 or > 1000 ? "--rounds must be between 1 and 1000."
                 : parse.GetValue(epsilon) is { } target && !(target > 0 && double.IsFinite(target))
                     ? "--epsilon must be positive and finite."
+                : parse.GetValue(recordEpsilon) is { } record && !(record > 0 && double.IsFinite(record))
+                    ? "--record-epsilon must be positive and finite."
+                : parse.GetValue(batchSize) is < 1 or > 100_000
+                    ? "--batch-size must be from 1 to 100000."
                 : parse.GetValue(epsilons) is { } list && Budgets(list) is null
                     ? "--epsilons must be a comma-separated list of positive, finite numbers."
                 : parse.GetValue(epsilons) is not null && parse.GetValue(epsilon) is not null
@@ -100,6 +114,8 @@ internal static class DemoCommand
                 Partition = parse.GetValue(partition)!,
                 Seed = parse.GetValue(seed),
                 Epsilon = parse.GetValue(epsilon),
+                RecordEpsilon = parse.GetValue(recordEpsilon),
+                BatchSize = parse.GetValue(batchSize),
                 Delta = parse.GetValue(delta),
                 ClipNorm = parse.GetValue(clip),
             };
@@ -140,6 +156,9 @@ internal static class DemoCommand
                 Console.WriteLine(string.Create(c, $"baseline {report.BaselineAccuracy:0.0000}; ")
                     + string.Join("; ", report.Accuracy.Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.0000}")))
                     + string.Create(c, $"; {report.Clients} clients, {report.Rounds} rounds, {report.Seconds} s")
+                    + (report.RecordEpsilon is { } recordSpent
+                        ? string.Create(c, $"; record-level epsilon {recordSpent:0.###} per client")
+                        : "")
                     + (report.Epsilon is { } spent
                         ? string.Create(c, $"; epsilon {spent:0.###} at delta {report.Delta:G3}")
                         : ""));

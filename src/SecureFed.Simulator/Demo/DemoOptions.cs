@@ -33,7 +33,19 @@ public sealed record DemoOptions
     /// </summary>
     public double? Epsilon { get; init; }
 
-    /// <summary>The federation's delta, with <see cref="Epsilon"/>.</summary>
+    /// <summary>
+    /// Each client's target epsilon of record-level DP (DP-SGD in local training) over all
+    /// the rounds; null trains without it. Only the protected modes use it.
+    /// </summary>
+    public double? RecordEpsilon { get; init; }
+
+    /// <summary>
+    /// The expected batch size of local training. DP-SGD samples each row with probability
+    /// batch / rows, and a smaller rate amplifies privacy more.
+    /// </summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>The federation's delta, with <see cref="Epsilon"/>; also record-level DP's.</summary>
     public double Delta { get; init; } = 1e-5;
 
     /// <summary>

@@ -30,6 +30,12 @@ public sealed record DemoReport
     /// </summary>
     public double? Epsilon { get; init; }
 
+    /// <summary>
+    /// The largest record-level epsilon any client spent in local training (DP-SGD), the
+    /// largest over the protected modes; null without record-level DP.
+    /// </summary>
+    public double? RecordEpsilon { get; init; }
+
     /// <summary>The differential-privacy delta; null without DP.</summary>
     public double? Delta { get; init; }
 

@@ -34,13 +34,21 @@ public static class DemoReportWriter
         text.AppendLine(c, $"Data set `{report.Dataset}`, {report.Clients} clients ({report.Partition}), "
             + $"{report.Rounds} rounds of federated averaging, {report.Seconds} s in all.");
         text.AppendLine(c, $"Protected rounds sum residues modulo 2^{report.Bits}; "
-            + $"epsilon {(report.Epsilon is { } e ? e.ToString("0.###", c) : "none (no DP)")}.");
+            + $"client-level epsilon {(report.Epsilon is { } e ? e.ToString("0.###", c) : "none")}.");
         if (report.Epsilon is not null)
         {
             text.AppendLine(c, $"Client-level DP at delta {report.Delta:G3}: each client's delta clipped to L2 norm "
                 + $"{report.ClipNorm:G3}, distributed discrete Gaussian noise of multiplier "
                 + $"{report.NoiseMultiplier:0.####}, unweighted average; epsilon as the appliance accounted it.");
             text.AppendLine("The baseline has no DP.");
+        }
+
+        if (report.RecordEpsilon is { } record)
+        {
+            text.AppendLine("Record-level DP in local training (DP-SGD: Poisson-sampled batches, "
+                + "per-example clipping, exact discrete Gaussian noise): each client spent at most "
+                + string.Create(c, $"epsilon {record:0.###} at delta {report.Delta:G3} on its own records, ")
+                + "as its own accountant reports it. The baseline has no DP.");
         }
 
         text.AppendLine();

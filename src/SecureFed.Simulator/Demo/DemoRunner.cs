@@ -16,6 +16,7 @@ using System.Diagnostics;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Training;
 using SecureFed.Training.Data;
+using SecureFed.Training.Privacy;
 
 namespace SecureFed.Simulator.Demo;
 
@@ -53,7 +54,11 @@ public static class DemoRunner
         double epsilonLimit = options.Epsilon ?? 10;
         TabularDataSet[] clientData;
         TabularDataSet test;
-        var training = new TrainingOptions { Seed = options.Seed };
+        var training = new TrainingOptions { Seed = options.Seed, BatchSize = options.BatchSize };
+        var recordDp = options.RecordEpsilon is { } recordTarget
+            ? new RecordLevelDpOptions { TargetEpsilon = recordTarget, Delta = options.Delta }
+            : null;
+        double? recordEpsilon = null;
 
         // The first protected federation also computes the standardisation, so that every run,
         // the baseline included, trains on features scaled by the same protected moments.
@@ -90,7 +95,8 @@ public static class DemoRunner
                     .ConfigureAwait(false);
                 try
                 {
-                    using var federation = new FederatedAveraging(clientData, test, training);
+                    using var federation = new FederatedAveraging(
+                        clientData, test, training, recordDp, options.Rounds);
                     privacy ??= options.Epsilon is { } target
                         ? DemoPrivacy.Calibrate(
                             target, options.Delta, options.ClipNorm, options.Clients, options.Rounds,
@@ -106,6 +112,11 @@ public static class DemoRunner
                     {
                         (curves[mode], epsilonCurves[mode]) = await RunPrivateAsync(
                             federation, aggregator, privacy, heard, cancellation).ConfigureAwait(false);
+                    }
+
+                    if (federation.RecordEpsilonSpent is { } spent)
+                    {
+                        recordEpsilon = Math.Max(recordEpsilon ?? 0, spent);
                     }
                 }
                 finally
@@ -140,7 +151,8 @@ public static class DemoRunner
             Curves = curves,
 
             Epsilon = privacy is null ? null : epsilonCurves.Values.Max(curve => curve[^1]),
-            Delta = privacy?.Delta,
+            RecordEpsilon = recordEpsilon,
+            Delta = privacy is not null || recordEpsilon is not null ? options.Delta : null,
             NoiseMultiplier = privacy?.NoiseMultiplier,
             ClipNorm = privacy?.Clip,
             EpsilonCurves = epsilonCurves,

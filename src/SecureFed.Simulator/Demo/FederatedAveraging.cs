@@ -6,6 +6,7 @@
 
 using SecureFed.Training;
 using SecureFed.Training.Data;
+using SecureFed.Training.Privacy;
 
 namespace SecureFed.Simulator.Demo;
 
@@ -21,8 +22,17 @@ public sealed class FederatedAveraging : IDisposable
     /// Prepares a run. Two runs made with the same arguments start from the same parameters
     /// and draw the same mini-batches, so they differ only in how the average is computed.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="recordLevelDp"/> every client trains with DP-SGD and plans its steps
+    /// for <paramref name="rounds"/> rounds of its own data, so that its target epsilon covers
+    /// the whole run; each client keeps its own accountant, as it would on its own machine.
+    /// </remarks>
     public FederatedAveraging(
-        IReadOnlyList<TabularDataSet> clientData, TabularDataSet test, TrainingOptions training)
+        IReadOnlyList<TabularDataSet> clientData,
+        TabularDataSet test,
+        TrainingOptions training,
+        RecordLevelDpOptions? recordLevelDp = null,
+        int rounds = 0)
     {
         ArgumentNullException.ThrowIfNull(clientData);
         ArgumentNullException.ThrowIfNull(test);
@@ -31,9 +41,17 @@ public sealed class FederatedAveraging : IDisposable
         _test = test;
         int classes = test.ClassNames.Count;
         _global = new LocalTrainer(test.FeatureCount, classes, training);
-        _clients = [.. _clientData.Select((_, k) =>
-            new LocalTrainer(test.FeatureCount, classes, training with { Seed = training.Seed + 1 + k }))];
+        _clients = [.. _clientData.Select((data, k) =>
+            new LocalTrainer(test.FeatureCount, classes, ClientOptions(training, recordLevelDp, rounds, data, k)))];
     }
+
+    /// <summary>
+    /// The largest record-level epsilon any client has spent so far; null without record-level
+    /// DP. A client's records are protected by its own epsilon, so the largest is the figure
+    /// every client can rely on.
+    /// </summary>
+    public double? RecordEpsilonSpent =>
+        _clients.Select(c => c.EpsilonSpent).Where(e => e is not null).Max();
 
     /// <summary>The length of the parameter vector.</summary>
     public int ParameterCount => _global.ParameterCount;
@@ -101,6 +119,25 @@ public sealed class FederatedAveraging : IDisposable
         {
             client.Dispose();
         }
+    }
+
+    private static TrainingOptions ClientOptions(
+        TrainingOptions training, RecordLevelDpOptions? dp, int rounds, TabularDataSet data, int k)
+    {
+        var options = training with { Seed = training.Seed + 1 + k };
+        if (dp is null || data.RowCount == 0)
+        {
+            return options;
+        }
+
+        // The trainer takes round(1 / q) Poisson-sampled steps an epoch, q = batch / rows.
+        double sampleRate = Math.Min(1.0, (double)training.BatchSize / data.RowCount);
+        int stepsPerEpoch = Math.Max(1, (int)Math.Round(1 / sampleRate));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rounds);
+        return options with
+        {
+            RecordLevelDp = dp with { PlannedSteps = rounds * training.LocalEpochs * stepsPerEpoch },
+        };
     }
 
     private static ClientUpdate TrainClient(LocalTrainer trainer, TabularDataSet data, float[] global)

@@ -49,6 +49,26 @@ public class DemoRunnerTests
     }
 
     [Fact]
+    public async Task SmallRecordLevelDpDemo_SpendsItsPlannedEpsilonAndLearns()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var options = new DemoOptions
+        {
+            Dataset = "wdbc", Modes = ["mask"], Clients = 4, Rounds = 3, RecordEpsilon = 8, BatchSize = 16,
+        };
+
+        var report = await DemoRunner.RunAsync(options, cancellation: timeout.Token);
+
+        // Every client planned its DP-SGD steps for all three rounds, so after the last round
+        // the largest client's spend is its target, to the calibration's precision.
+        Assert.NotNull(report.RecordEpsilon);
+        Assert.InRange(report.RecordEpsilon.Value, 8 * 0.95, 8);
+        Assert.Equal(1e-5, report.Delta);
+        Assert.Null(report.Epsilon);
+        Assert.True(report.Accuracy["mask"] > 0.8, $"mask accuracy {report.Accuracy["mask"]}");
+    }
+
+    [Fact]
     public void Prepare_DirichletSplit_KeepsEveryTrainingRow()
     {
         var options = new DemoOptions { Dataset = "digits", Clients = 8, Partition = "dirichlet" };
