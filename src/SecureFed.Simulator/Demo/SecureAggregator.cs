@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using SecureFed.Client.Participation;
 using SecureFed.Crypto.Ckks;
 using SecureFed.Protocol.Grpc.V1;
-using SecureFed.Protocol.He;
 using SecureFed.Protocol.Identity;
 using SecureFed.Simulator.Federation;
 
@@ -74,8 +73,8 @@ public sealed class SecureAggregator : IAsyncDisposable
             if (mode == ProtectionMode.He)
             {
                 ckks = new CkksContext(CkksParameters.CreateDefault(8192));
-                await HoldCeremonyAsync(federation, operatorClient, ckks, custodianLoops, serving.Token)
-                    .ConfigureAwait(false);
+                custodianLoops.AddRange(await federation.HoldCeremonyAsync(
+                    operatorClient, Custodians, Threshold, ckks, serving.Token).ConfigureAwait(false));
             }
 
             return new SecureAggregator(federation, operatorClient, enrolled, mode, ckks, serving, custodianLoops);
@@ -233,51 +232,5 @@ public sealed class SecureAggregator : IAsyncDisposable
         await Task.WhenAll(_custodianLoops).ConfigureAwait(false);
         _serving.Dispose();
         await _federation.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static async Task HoldCeremonyAsync(
-        LoopbackFederation federation,
-        SimulatedParticipant operatorClient,
-        CkksContext ckks,
-        List<Task> custodianLoops,
-        CancellationToken stop)
-    {
-        var custodians = await Task.WhenAll(Enumerable.Range(1, Custodians)
-            .Select(i => federation.EnrollAsync(ParticipantRole.Custodian, $"custodian-{i}", stop)))
-            .ConfigureAwait(false);
-        var start = new StartCeremonyRequest { Threshold = Threshold };
-        start.CustodianNames.AddRange(custodians.Select(c => c.Identity.Name));
-        await operatorClient.Connection.Operator.StartCeremonyAsync(start, cancellationToken: stop);
-        var keyStates = await Task.WhenAll(custodians.Select(c => CustodianRunner.RunCeremonyAsync(
-            c.Connection.Custodians, c.Credentials!, ckks, stop))).ConfigureAwait(false);
-        for (int i = 0; i < custodians.Length; i++)
-        {
-            var keyState = keyStates[i] ?? throw new InvalidOperationException("A custodian saw no ceremony.");
-            custodianLoops.Add(ServeAsync(custodians[i], keyState, stop));
-        }
-    }
-
-    // Each custodian answers decryption requests round after round until the demo ends.
-    private static async Task ServeAsync(
-        SimulatedParticipant custodian, CustodianKeyState keyState, CancellationToken stop)
-    {
-        byte[] served = [];
-        using (keyState)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    await CustodianRunner.ServeOnceAsync(
-                        custodian.Connection.Custodians, custodian.Credentials!, keyState, minimumContributors: 2,
-                        served, record => served = record, stop).ConfigureAwait(false);
-                }
-                catch (Exception error) when (stop.IsCancellationRequested
-                    && error is OperationCanceledException or Grpc.Core.RpcException)
-                {
-                    return;
-                }
-            }
-        }
     }
 }

@@ -10,7 +10,6 @@ using System.Diagnostics;
 using SecureFed.Client.Participation;
 using SecureFed.Crypto.Ckks;
 using SecureFed.Protocol.Grpc.V1;
-using SecureFed.Protocol.He;
 using SecureFed.Protocol.Identity;
 using SecureFed.Protocol.Masking;
 
@@ -51,21 +50,9 @@ public static class FederationRound
         if (options.Mode == ProtectionMode.He)
         {
             var timer = Stopwatch.StartNew();
-            var custodians = await Task.WhenAll(Enumerable.Range(1, options.Custodians)
-                .Select(i => federation.EnrollAsync(ParticipantRole.Custodian, $"custodian-{i}", cancellation)))
-                .ConfigureAwait(false);
-            var start = new StartCeremonyRequest { Threshold = (uint)options.Threshold };
-            start.CustodianNames.AddRange(custodians.Select(c => c.Identity.Name));
-            await operatorClient.Connection.Operator.StartCeremonyAsync(start, cancellationToken: cancellation);
-            var keyStates = await Task.WhenAll(custodians.Select(c => CustodianRunner.RunCeremonyAsync(
-                c.Connection.Custodians, c.Credentials!, ckks, cancellation))).ConfigureAwait(false);
+            custodianLoops.AddRange(await federation.HoldCeremonyAsync(
+                operatorClient, options.Custodians, options.Threshold, ckks, serving.Token).ConfigureAwait(false));
             ceremonyMs = timer.Elapsed.TotalMilliseconds;
-            for (int i = 0; i < custodians.Length; i++)
-            {
-                var custodian = custodians[i];
-                var keyState = keyStates[i] ?? throw new InvalidOperationException("A custodian saw no ceremony.");
-                custodianLoops.Add(ServeAsync(custodian, keyState, serving.Token));
-            }
         }
 
         var open = new OpenRoundRequest
@@ -154,29 +141,6 @@ public static class FederationRound
             ? Math.Ceiling(options.Dimension / (double)ringDegree) * 2.0 * CkksSerializer.GetPolynomialPackedSize(ckks)
             : options.Dimension * (double)bits / 8;
         return (uint)Math.Min(600_000, 3_000 + (options.Clients * perClient / BytesPerMs));
-    }
-
-    private static async Task ServeAsync(
-        SimulatedParticipant custodian, CustodianKeyState keyState, CancellationToken stop)
-    {
-        byte[] served = [];
-        using (keyState)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    await CustodianRunner.ServeOnceAsync(
-                        custodian.Connection.Custodians, custodian.Credentials!, keyState, minimumContributors: 2,
-                        served, record => served = record, stop).ConfigureAwait(false);
-                }
-                catch (Exception error) when (stop.IsCancellationRequested
-                    && error is OperationCanceledException or Grpc.Core.RpcException)
-                {
-                    return;
-                }
-            }
-        }
     }
 
     private static bool IsSum(byte[] aggregate, IEnumerable<ulong[]> inputs, int dimension, int bits)

@@ -11,12 +11,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using SecureFed.Client.Participation;
 using SecureFed.Client.Transport;
+using SecureFed.Crypto.Ckks;
 using SecureFed.Crypto.Signatures;
 using SecureFed.Enclave;
 using SecureFed.Enclave.Configuration;
 using SecureFed.Enclave.Federation;
 using SecureFed.Protocol.Enrollment;
 using SecureFed.Protocol.Grpc.V1;
+using SecureFed.Protocol.He;
 using SecureFed.Protocol.Identity;
 
 namespace SecureFed.Simulator.Federation;
@@ -118,6 +120,56 @@ public sealed class LoopbackFederation : IAsyncDisposable
         await _appliance.StopAsync().ConfigureAwait(false);
         await _appliance.DisposeAsync().ConfigureAwait(false);
         _appliance = await StartApplianceAsync(_options).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Enrolls <paramref name="custodians"/> custodians, has <paramref name="operatorClient"/>
+    /// start a <paramref name="threshold"/>-of-n key ceremony among them, runs it, and leaves
+    /// every custodian answering decryption requests until <paramref name="stop"/> is
+    /// cancelled. Returns the custodians' serving loops, which end after the cancellation.
+    /// </summary>
+    public async Task<IReadOnlyList<Task>> HoldCeremonyAsync(
+        SimulatedParticipant operatorClient, int custodians, int threshold, CkksContext ckks,
+        CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(operatorClient);
+        ArgumentNullException.ThrowIfNull(ckks);
+        var enrolled = await Task.WhenAll(Enumerable.Range(1, custodians)
+            .Select(i => EnrollAsync(ParticipantRole.Custodian, $"custodian-{i}", stop)))
+            .ConfigureAwait(false);
+        var start = new StartCeremonyRequest { Threshold = (uint)threshold };
+        start.CustodianNames.AddRange(enrolled.Select(c => c.Identity.Name));
+        await operatorClient.Connection.Operator.StartCeremonyAsync(start, cancellationToken: stop);
+        var keyStates = await Task.WhenAll(enrolled.Select(c => CustodianRunner.RunCeremonyAsync(
+            c.Connection.Custodians, c.Credentials!, ckks, stop))).ConfigureAwait(false);
+        return [.. enrolled.Select((custodian, i) => ServeAsync(
+            custodian,
+            keyStates[i] ?? throw new InvalidOperationException("A custodian saw no ceremony."),
+            stop))];
+    }
+
+    // A custodian answers decryption requests round after round until the federation stops.
+    private static async Task ServeAsync(
+        SimulatedParticipant custodian, CustodianKeyState keyState, CancellationToken stop)
+    {
+        byte[] served = [];
+        using (keyState)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await CustodianRunner.ServeOnceAsync(
+                        custodian.Connection.Custodians, custodian.Credentials!, keyState, minimumContributors: 2,
+                        served, record => served = record, stop).ConfigureAwait(false);
+                }
+                catch (Exception error) when (stop.IsCancellationRequested
+                    && error is OperationCanceledException or Grpc.Core.RpcException)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>Issues a certificate for a new participant and connects it; it is not enrolled yet.</summary>
