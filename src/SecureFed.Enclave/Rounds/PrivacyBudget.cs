@@ -76,7 +76,7 @@ public sealed class PrivacyBudget
     }
 
     /// <summary>Noise shares in the sum of a round with <paramref name="contributors"/>.</summary>
-    public static int NoiseShares(RoundSettings settings, int contributors)
+    private static int NoiseShares(RoundSettings settings, int contributors)
     {
         var dp = settings.Dp ?? throw new InvalidOperationException($"Round {settings.Round} has no DP.");
         return Math.Clamp(contributors, 1, dp.ExpectedClients);
