@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Grpc.Core;
 using SecureFed.Simulator.Demo;
+using SecureFed.Training;
+using SecureFed.Training.Federated;
 
 namespace SecureFed.Simulator.Cli;
 
@@ -74,11 +76,27 @@ internal static class DemoCommand
             Description = "Seed of the split, partition and training.",
             DefaultValueFactory = _ => 1,
         };
+        var server = new Option<string>("--server-optimizer")
+        {
+            Description = "The server optimiser of every run: fedavg, fedavgm or fedadam.",
+            DefaultValueFactory = _ => "fedavgm",
+        };
+        server.AcceptOnlyFromAmong("fedavg", "fedavgm", "fedadam");
+        var serverRate = new Option<double?>("--server-lr")
+        {
+            Description = "The server learning rate (default 1 for fedavg and fedavgm, 0.03 for fedadam).",
+        };
+        var localRate = new Option<double?>("--lr") { Description = "The clients' local learning rate." };
+        var localEpochs = new Option<int?>("--local-epochs") { Description = "Local epochs per round." };
+        var recordClip = new Option<double?>("--record-clip")
+        {
+            Description = "With record-level DP, the L2 norm each example's gradient is clipped to.",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("demo", "Federated training in the clear and through protected rounds on loopback.")
         {
             mode, dataset, clients, rounds, epsilon, epsilons, recordEpsilon, batchSize, delta, clip, outDir,
-            partition, seed, json,
+            partition, seed, server, serverRate, localRate, localEpochs, recordClip, json,
         };
         command.SetAction(parse =>
         {
@@ -118,6 +136,9 @@ internal static class DemoCommand
                 BatchSize = parse.GetValue(batchSize),
                 Delta = parse.GetValue(delta),
                 ClipNorm = parse.GetValue(clip),
+                Server = ServerSettings(parse.GetValue(server)!, parse.GetValue(serverRate)),
+                Training = LocalSettings(parse.GetValue(localRate), parse.GetValue(localEpochs)),
+                RecordClipNorm = parse.GetValue(recordClip) ?? new DemoOptions().RecordClipNorm,
             };
             var c = CultureInfo.InvariantCulture;
             Action<string, int, double>? progress = asJson
@@ -221,6 +242,31 @@ internal static class DemoCommand
         }
 
         return 0;
+    }
+
+    private static ServerOptimizerOptions ServerSettings(string name, double? rate)
+    {
+        var kind = name switch
+        {
+            "fedavg" => ServerOptimizerKind.FedAvg,
+            "fedadam" => ServerOptimizerKind.FedAdam,
+            _ => ServerOptimizerKind.FedAvgM,
+        };
+        return new ServerOptimizerOptions
+        {
+            Kind = kind,
+            LearningRate = rate ?? (kind == ServerOptimizerKind.FedAdam ? 0.03 : 1.0),
+        };
+    }
+
+    private static TrainingOptions LocalSettings(double? rate, int? epochs)
+    {
+        var defaults = new DemoOptions().Training;
+        return defaults with
+        {
+            LearningRate = rate ?? defaults.LearningRate,
+            LocalEpochs = epochs ?? defaults.LocalEpochs,
+        };
     }
 
     // The budgets of --epsilons, or null when one is not a positive, finite number.

@@ -1,3 +1,6 @@
+using SecureFed.Training;
+using SecureFed.Training.Federated;
+
 namespace SecureFed.Simulator.Demo;
 
 /// <summary>What <c>securefed-sim demo</c> runs.</summary>
@@ -55,6 +58,16 @@ public sealed record DemoOptions
     /// a public data set in a demo can afford.
     /// </summary>
     public double ClipNorm { get; init; } = 0.3;
+
+    /// <summary>The server optimiser every run uses, the baseline included.</summary>
+    public ServerOptimizerOptions Server { get; init; } = new();
+
+    /// <summary>Local training: model, epochs, optimiser and learning rate; the batch size and
+    /// seed come from <see cref="BatchSize"/> and <see cref="Seed"/>.</summary>
+    public TrainingOptions Training { get; init; } = new();
+
+    /// <summary>With record-level DP, the L2 norm each example's gradient is clipped to.</summary>
+    public double RecordClipNorm { get; init; } = 1.0;
 
     /// <summary>Seeds the split, the partition, the initial model and the mini-batches.</summary>
     public int Seed { get; init; } = 1;

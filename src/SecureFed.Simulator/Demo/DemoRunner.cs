@@ -14,7 +14,6 @@
 
 using System.Diagnostics;
 using SecureFed.Protocol.Grpc.V1;
-using SecureFed.Training;
 using SecureFed.Training.Data;
 using SecureFed.Training.Privacy;
 
@@ -54,9 +53,12 @@ public static class DemoRunner
         double epsilonLimit = options.Epsilon ?? 10;
         TabularDataSet[] clientData;
         TabularDataSet test;
-        var training = new TrainingOptions { Seed = options.Seed, BatchSize = options.BatchSize };
+        var training = options.Training with { Seed = options.Seed, BatchSize = options.BatchSize };
         var recordDp = options.RecordEpsilon is { } recordTarget
-            ? new RecordLevelDpOptions { TargetEpsilon = recordTarget, Delta = options.Delta }
+            ? new RecordLevelDpOptions
+            {
+                TargetEpsilon = recordTarget, Delta = options.Delta, ClipNorm = options.RecordClipNorm,
+            }
             : null;
         double? recordEpsilon = null;
 
@@ -79,7 +81,7 @@ public static class DemoRunner
             test = rawTest.Standardize(mean, scale);
             double startSeconds = firstTimer.Elapsed.TotalSeconds;
 
-            using (var baseline = new FederatedAveraging(clientData, test, training))
+            using (var baseline = new FederatedAveraging(clientData, test, training, server: options.Server))
             {
                 curves["baseline"] = await baseline.RunAsync(
                     options.Rounds, FederatedAveraging.PlainAverage, (r, a) => progress?.Invoke("baseline", r, a))
@@ -96,7 +98,7 @@ public static class DemoRunner
                 try
                 {
                     using var federation = new FederatedAveraging(
-                        clientData, test, training, recordDp, options.Rounds);
+                        clientData, test, training, recordDp, options.Rounds, options.Server);
                     privacy ??= options.Epsilon is { } target
                         ? DemoPrivacy.Calibrate(
                             target, options.Delta, options.ClipNorm, options.Clients, options.Rounds,

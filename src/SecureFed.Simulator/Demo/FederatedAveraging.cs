@@ -1,11 +1,13 @@
 // Federated averaging (McMahan et al., "Communication-Efficient Learning of Deep Networks
-// from Decentralized Data", AISTATS 2017) with a server learning rate of 1: each round every
-// client trains from the global parameters on its own rows, and the global parameters move
-// by the average of the clients' deltas weighted by their example counts. How that average
-// is computed (in the clear, or from a protected aggregate) is the caller's choice.
+// from Decentralized Data", AISTATS 2017): each round every client trains from the global
+// parameters on its own rows, and the global parameters move by a server optimiser's step on
+// the average of the clients' deltas weighted by their example counts (FedAvg's step of rate 1
+// by default; FedAvgM or FedAdam on request). How that average is computed (in the clear, or
+// from a protected aggregate) is the caller's choice.
 
 using SecureFed.Training;
 using SecureFed.Training.Data;
+using SecureFed.Training.Federated;
 using SecureFed.Training.Privacy;
 
 namespace SecureFed.Simulator.Demo;
@@ -17,6 +19,7 @@ public sealed class FederatedAveraging : IDisposable
     private readonly TabularDataSet _test;
     private readonly LocalTrainer _global;
     private readonly LocalTrainer[] _clients;
+    private readonly ServerOptimizer _server;
 
     /// <summary>
     /// Prepares a run. Two runs made with the same arguments start from the same parameters
@@ -32,7 +35,8 @@ public sealed class FederatedAveraging : IDisposable
         TabularDataSet test,
         TrainingOptions training,
         RecordLevelDpOptions? recordLevelDp = null,
-        int rounds = 0)
+        int rounds = 0,
+        ServerOptimizerOptions? server = null)
     {
         ArgumentNullException.ThrowIfNull(clientData);
         ArgumentNullException.ThrowIfNull(test);
@@ -43,6 +47,7 @@ public sealed class FederatedAveraging : IDisposable
         _global = new LocalTrainer(test.FeatureCount, classes, training);
         _clients = [.. _clientData.Select((data, k) =>
             new LocalTrainer(test.FeatureCount, classes, ClientOptions(training, recordLevelDp, rounds, data, k)))];
+        _server = (server ?? new ServerOptimizerOptions()).Create(_global.ParameterCount);
     }
 
     /// <summary>
@@ -52,6 +57,9 @@ public sealed class FederatedAveraging : IDisposable
     /// </summary>
     public double? RecordEpsilonSpent =>
         _clients.Select(c => c.EpsilonSpent).Where(e => e is not null).Max();
+
+    /// <summary>The global model's parameters now.</summary>
+    public float[] GlobalParameters => _global.GetParameters();
 
     /// <summary>The length of the parameter vector.</summary>
     public int ParameterCount => _global.ParameterCount;
@@ -74,13 +82,8 @@ public sealed class FederatedAveraging : IDisposable
             var updates = _clients.Select((trainer, k) => TrainClient(trainer, _clientData[k], global)).ToArray();
 
             double[] step = await average(updates).ConfigureAwait(false);
-            var next = new float[global.Length];
-            for (int i = 0; i < next.Length; i++)
-            {
-                next[i] = (float)(global[i] + step[i]);
-            }
-
-            _global.SetParameters(next);
+            _server.Step(global, step);
+            _global.SetParameters(global);
             accuracy[round] = _global.Accuracy(_test);
             progress?.Invoke(round + 1, accuracy[round]);
         }
