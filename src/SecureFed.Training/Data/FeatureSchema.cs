@@ -166,7 +166,8 @@ public sealed class FeatureSchema
         if (featureColumns.Length != FeatureCount)
         {
             throw new FormatException(
-                $"{csvPath} has {featureColumns.Length} feature columns, the schema {FeatureCount}.");
+                $"{csvPath} has {featureColumns.Length} feature columns, "
+                + $"the schema {FeatureCount}.");
         }
 
         for (var i = 0; i < FeatureCount; i++)
@@ -202,10 +203,13 @@ public sealed class FeatureSchema
         return Math.Clamp((value - range.Min) / range.Width, 0.0, 1.0);
     }
 
-    /// <summary>Maps one row of raw features to [0, 1] with <see cref="ToUnit(int, double)"/>.</summary>
+    /// <summary>
+    /// Maps one row of raw features to [0, 1] with <see cref="ToUnit(int, double)"/>.
+    /// </summary>
     /// <param name="row">The raw features, <see cref="FeatureCount"/> of them.</param>
     /// <param name="destination">Receives the mapped features.</param>
-    /// <exception cref="ArgumentException">A span has the wrong length, or a value is NaN.</exception>
+    /// <exception cref="ArgumentException">A span has the wrong length, or a value is
+    /// NaN.</exception>
     public void ToUnit(ReadOnlySpan<float> row, Span<double> destination)
     {
         if (row.Length != FeatureCount)
@@ -215,7 +219,8 @@ public sealed class FeatureSchema
 
         if (destination.Length != FeatureCount)
         {
-            throw new ArgumentException($"Need room for {FeatureCount} features.", nameof(destination));
+            throw new ArgumentException(
+                $"Need room for {FeatureCount} features.", nameof(destination));
         }
 
         for (var i = 0; i < row.Length; i++)
@@ -264,7 +269,8 @@ public sealed class FeatureSchema
     {
         if (classes.Count < 2)
         {
-            throw new FormatException($"The schema lists {classes.Count} classes; at least two are needed.");
+            throw new FormatException(
+                $"The schema lists {classes.Count} classes; at least two are needed.");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -319,7 +325,8 @@ public sealed class FeatureSchema
             if (!double.IsFinite(max - min))
             {
                 throw new FormatException(
-                    $"Feature '{name}' has a range [{Show(min)}, {Show(max)}] too wide for a double.");
+                    $"Feature '{name}' has a range [{Show(min)}, {Show(max)}] too wide "
+                    + "for a double.");
             }
         }
     }

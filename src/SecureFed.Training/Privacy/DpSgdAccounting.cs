@@ -107,7 +107,8 @@ public static class DpSgdAccounting
         // Validates the sampling before the search starts.
         _ = Epsilon(1.0, sampleRate, steps, delta, priorGaussianNoiseMultiplier);
         return SmallestMeeting(
-            z => Epsilon(z, sampleRate, steps, delta, priorGaussianNoiseMultiplier) <= targetEpsilon,
+            z => Epsilon(z, sampleRate, steps, delta, priorGaussianNoiseMultiplier)
+                <= targetEpsilon,
             nameof(targetEpsilon),
             targetEpsilon);
     }
@@ -116,7 +117,8 @@ public static class DpSgdAccounting
     /// The epsilon at <paramref name="delta"/> of one Gaussian mechanism with noise
     /// multiplier <paramref name="noiseMultiplier"/>, over <see cref="Orders"/>.
     /// </summary>
-    /// <param name="noiseMultiplier">Noise standard deviation over L2 sensitivity; positive.</param>
+    /// <param name="noiseMultiplier">Noise standard deviation over L2 sensitivity;
+    /// positive.</param>
     /// <param name="delta">Target delta; in (0, 1).</param>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is outside its range.</exception>
     public static double GaussianEpsilon(double noiseMultiplier, double delta) =>

@@ -20,6 +20,12 @@
 //
 // Decoding divides the summed coordinates by the noised count, clamps the mean to [0, 1] and
 // the standard deviation to [floor, 0.5], and maps both back to raw units.
+//
+// Limitation: as every client adds the whole noise, the aggregate carries K times the variance
+// one client needs, and the variances of u (small next to the noise on the second moments)
+// come out noise-dominated on data sets of a few hundred rows at single-digit epsilon. The
+// clamps keep the result a valid standardisation; FeatureSchema.RangeMoments is the free
+// alternative when it is no better.
 
 using System.Numerics;
 using SecureFed.Privacy.Sampling;
@@ -48,9 +54,9 @@ public sealed class PrivateFeatureMoments
     /// <remarks>
     /// The second moment is noised apart from the mean, so a noisy variance can come out
     /// tiny or negative, and dividing by a tiny scale would blow a feature up by orders of
-    /// magnitude. At 0.05 a standardised feature stays within 20 of its mean in any case,
-    /// while a genuinely narrow feature, standardised with a scale too large, merely keeps
-    /// a spread below 1, which training tolerates.
+    /// magnitude. At 0.05 every in-range value standardises to within 20 of zero, while a
+    /// genuinely narrow feature, divided by a scale too large, merely keeps a spread below
+    /// 1, which training tolerates.
     /// </remarks>
     public const double DefaultStdFloor = 0.05;
 
@@ -93,7 +99,8 @@ public sealed class PrivateFeatureMoments
         Sensitivity = Math.ScaleB(Math.Sqrt(Dimension), gridBits);
 
         // sigma^2 = (m / 2^20)^2 (2d + 1) 2^(2g) with m = ceil(z 2^20) >= z 2^20.
-        var multiplier = (BigInteger)Math.Ceiling(Math.ScaleB(noiseMultiplier, MultiplierFractionBits));
+        var multiplier =
+            (BigInteger)Math.Ceiling(Math.ScaleB(noiseMultiplier, MultiplierFractionBits));
         var numerator = multiplier * multiplier * Dimension * (BigInteger.One << (2 * gridBits));
         var denominator = BigInteger.One << (2 * MultiplierFractionBits);
         _sampler = new DiscreteGaussianSampler(numerator, denominator);
@@ -206,7 +213,8 @@ public sealed class PrivateFeatureMoments
 
         if (!(stdFloor > 0 && stdFloor <= MaxUnitStd))
         {
-            throw new ArgumentOutOfRangeException(nameof(stdFloor), stdFloor, "Must lie in (0, 0.5].");
+            throw new ArgumentOutOfRangeException(
+                nameof(stdFloor), stdFloor, "Must lie in (0, 0.5].");
         }
 
         var featureCount = Schema.FeatureCount;
