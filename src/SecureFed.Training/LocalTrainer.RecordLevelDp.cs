@@ -21,11 +21,13 @@ public sealed partial class LocalTrainer
 
     /// <summary>
     /// The epsilon spent so far by record-level DP-SGD at its delta, counting every step
-    /// taken (a call to <see cref="Train"/> spends its steps before it starts); null without
-    /// record-level DP, zero before the first step.
+    /// taken (a call to <see cref="Train"/> spends its steps before it starts) and the
+    /// <see cref="RecordLevelDpOptions.PriorGaussianNoiseMultiplier"/>; null without
+    /// record-level DP, the prior's cost alone (zero without one) before the first step.
     /// </summary>
     public double? EpsilonSpent => _options.RecordLevelDp is { } dp
-        ? _accountant?.GetEpsilon(dp.Delta).Epsilon ?? 0
+        ? (_accountant ?? DpSgdAccounting.NewAccountant(dp.PriorGaussianNoiseMultiplier))
+            .GetEpsilon(dp.Delta).Epsilon
         : null;
 
     /// <summary>
@@ -58,14 +60,19 @@ public sealed partial class LocalTrainer
         }
 
         var sampleRate = dp.SampleRate ?? Math.Min(1.0, (double)_options.BatchSize / rowCount);
-        var multiplier = dp.NoiseMultiplier
-            ?? DpSgdAccounting.NoiseMultiplierFor(
-                dp.TargetEpsilon!.Value, dp.Delta, sampleRate, dp.PlannedSteps!.Value);
+        var multiplier = dp.NoiseMultiplier ?? CalibratedMultiplier(dp, sampleRate);
         SampleRate = sampleRate;
         NoiseMultiplier = multiplier;
         _dpNoise = new DpSgdNoise(ParameterCount, dp.ClipNorm, multiplier);
-        _accountant = new RdpAccountant(DpSgdAccounting.Orders);
+        _accountant = DpSgdAccounting.NewAccountant(dp.PriorGaussianNoiseMultiplier);
     }
+
+    private static double CalibratedMultiplier(RecordLevelDpOptions dp, double sampleRate) =>
+        dp.PriorGaussianNoiseMultiplier is { } prior
+            ? DpSgdAccounting.NoiseMultiplierFor(
+                dp.TargetEpsilon!.Value, dp.Delta, sampleRate, dp.PlannedSteps!.Value, prior)
+            : DpSgdAccounting.NoiseMultiplierFor(
+                dp.TargetEpsilon!.Value, dp.Delta, sampleRate, dp.PlannedSteps!.Value);
 
     /// <summary>
     /// gamma times the sum over <paramref name="rows"/> of the clipped gradients rounded to

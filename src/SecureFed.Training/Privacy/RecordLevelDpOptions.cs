@@ -41,6 +41,14 @@ public sealed record RecordLevelDpOptions
     /// </summary>
     public int? PlannedSteps { get; init; }
 
+    /// <summary>
+    /// The noise multiplier of a Gaussian mechanism this client ran on the same records
+    /// before training, such as the feature moments of <see cref="PrivateFeatureMoments"/>;
+    /// null when there was none. The accountant is charged with it before the first step,
+    /// and calibration from <see cref="TargetEpsilon"/> leaves room for it.
+    /// </summary>
+    public double? PriorGaussianNoiseMultiplier { get; init; }
+
     /// <summary>Checks that every option lies in its range.</summary>
     /// <exception cref="ArgumentException">Both or neither of the target epsilon and the
     /// noise multiplier are set, or the target epsilon lacks planned steps.</exception>
@@ -84,6 +92,12 @@ public sealed record RecordLevelDpOptions
         if (SampleRate is { } rate && !(rate > 0 && rate <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(SampleRate), rate, "Must lie in (0, 1].");
+        }
+
+        if (PriorGaussianNoiseMultiplier is { } prior && !(prior > 0 && double.IsFinite(prior)))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(PriorGaussianNoiseMultiplier), prior, "Must be positive and finite.");
         }
 
         if (PlannedSteps is { } steps)

@@ -1,0 +1,381 @@
+// The federation's public data schema: the label column, the class names and, for each
+// feature in CSV order, a range [lo, hi] fixed before any client looks at its data. The
+// ranges are what bounds one record's influence on private statistics (see
+// PrivateFeatureMoments), so they must not be computed from the private rows themselves.
+//
+// File format (JSON):
+//   {"label": "diagnosis", "classes": ["B", "M"],
+//    "features": [{"name": "radius_mean", "min": 6, "max": 29}, ...]}
+
+using System.Globalization;
+using System.Text.Json;
+
+namespace SecureFed.Training.Data;
+
+/// <summary>
+/// The public schema of a federation's tabular data: label column, class names and one
+/// public range per feature, in the order of the CSV's feature columns.
+/// </summary>
+public sealed class FeatureSchema
+{
+    private readonly FeatureRange[] _features;
+
+    /// <summary>Creates a schema, checking every part of it.</summary>
+    /// <param name="label">The name of the label column; not empty.</param>
+    /// <param name="classes">The class names in the order of the class indices; at least
+    /// two, distinct and not empty.</param>
+    /// <param name="features">The features in CSV column order; at least one, with distinct
+    /// names that are not empty and finite ranges with min below max.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="FormatException">A part of the schema is invalid; the message names
+    /// it and the value.</exception>
+    public FeatureSchema(
+        string label, IReadOnlyList<string> classes, IReadOnlyList<FeatureRange> features)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        ArgumentNullException.ThrowIfNull(classes);
+        ArgumentNullException.ThrowIfNull(features);
+        if (label.Length == 0)
+        {
+            throw new FormatException("The label column name is empty.");
+        }
+
+        CheckClasses(classes);
+        CheckFeatures(features);
+
+        Label = label;
+        Classes = [.. classes];
+        _features = [.. features];
+    }
+
+    /// <summary>The name of the label column.</summary>
+    public string Label { get; }
+
+    /// <summary>The class names, by class index.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>The features in CSV column order.</summary>
+    public IReadOnlyList<FeatureRange> Features => _features;
+
+    /// <summary>The number of features.</summary>
+    public int FeatureCount => _features.Length;
+
+    /// <summary>Reads and checks a schema file.</summary>
+    /// <param name="path">The path of the JSON file.</param>
+    /// <exception cref="FormatException">The file is not valid JSON or not a valid schema;
+    /// the message names the file and the part.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static FeatureSchema Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var json = File.ReadAllText(path);
+        try
+        {
+            return Parse(json);
+        }
+        catch (FormatException error)
+        {
+            throw new FormatException($"{path}: {error.Message}", error);
+        }
+    }
+
+    /// <summary>Parses and checks a schema from its JSON text.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <exception cref="FormatException">The text is not valid JSON or not a valid
+    /// schema.</exception>
+    public static FeatureSchema Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException error)
+        {
+            throw new FormatException($"The schema is not valid JSON: {error.Message}", error);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("The schema must be a JSON object.");
+            }
+
+            var label = ReadString(Property(root, "label"), "label");
+            var classes = ReadArray(Property(root, "classes"), "classes")
+                .Select((element, i) => ReadString(element, $"classes[{i}]"))
+                .ToList();
+            var features = ReadArray(Property(root, "features"), "features")
+                .Select(ReadFeature)
+                .ToList();
+            return new FeatureSchema(label, classes, features);
+        }
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="data"/> has this schema's number of features and its
+    /// classes in the same order.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="TabularDataSet"/> keeps no column names, so the names are not compared
+    /// here; <see cref="CheckColumns(string)"/> compares them with a CSV file's header.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The data set does not match.</exception>
+    public void CheckMatches(TabularDataSet data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.FeatureCount != FeatureCount)
+        {
+            throw new ArgumentException(
+                $"The data set has {data.FeatureCount} features, the schema {FeatureCount}.",
+                nameof(data));
+        }
+
+        if (!data.ClassNames.SequenceEqual(Classes, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The data set's classes [{string.Join(", ", data.ClassNames)}] are not the "
+                + $"schema's [{string.Join(", ", Classes)}].",
+                nameof(data));
+        }
+    }
+
+    /// <summary>
+    /// Checks that the header of the CSV file at <paramref name="csvPath"/> holds the label
+    /// column and, apart from it, exactly this schema's feature names in order: the columns
+    /// <see cref="TabularDataSet.LoadCsv"/> turns into features.
+    /// </summary>
+    /// <exception cref="FormatException">The header does not match; the message names the
+    /// first column that differs.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public void CheckColumns(string csvPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(csvPath);
+        var header = File.ReadLines(csvPath).FirstOrDefault(line => line.Length > 0)
+            ?? throw new FormatException($"{csvPath} is empty.");
+        var columns = header.Split(',');
+        if (Array.IndexOf(columns, Label) < 0)
+        {
+            throw new FormatException($"{csvPath} has no label column '{Label}'.");
+        }
+
+        var featureColumns = columns.Where(column => column != Label).ToArray();
+        if (featureColumns.Length != FeatureCount)
+        {
+            throw new FormatException(
+                $"{csvPath} has {featureColumns.Length} feature columns, "
+                + $"the schema {FeatureCount}.");
+        }
+
+        for (var i = 0; i < FeatureCount; i++)
+        {
+            if (featureColumns[i] != _features[i].Name)
+            {
+                throw new FormatException(
+                    $"{csvPath} feature column {i} is '{featureColumns[i]}', the schema's "
+                    + $"'{_features[i].Name}'.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Maps feature <paramref name="feature"/>'s raw value to u = clamp((x - min) /
+    /// (max - min), 0, 1).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
+    /// <exception cref="ArgumentException">The value is NaN.</exception>
+    public double ToUnit(int feature, double value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(feature);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(feature, FeatureCount);
+
+        // A NaN would pass through the clamp and then break every bound that the range is
+        // there to give, so it is refused rather than mapped anywhere.
+        if (double.IsNaN(value))
+        {
+            throw new ArgumentException($"Feature {feature} is NaN.", nameof(value));
+        }
+
+        var range = _features[feature];
+        return Math.Clamp((value - range.Min) / range.Width, 0.0, 1.0);
+    }
+
+    /// <summary>
+    /// Maps one row of raw features to [0, 1] with <see cref="ToUnit(int, double)"/>.
+    /// </summary>
+    /// <param name="row">The raw features, <see cref="FeatureCount"/> of them.</param>
+    /// <param name="destination">Receives the mapped features.</param>
+    /// <exception cref="ArgumentException">A span has the wrong length, or a value is
+    /// NaN.</exception>
+    public void ToUnit(ReadOnlySpan<float> row, Span<double> destination)
+    {
+        if (row.Length != FeatureCount)
+        {
+            throw new ArgumentException($"Need {FeatureCount} features.", nameof(row));
+        }
+
+        if (destination.Length != FeatureCount)
+        {
+            throw new ArgumentException(
+                $"Need room for {FeatureCount} features.", nameof(destination));
+        }
+
+        for (var i = 0; i < row.Length; i++)
+        {
+            destination[i] = ToUnit(i, row[i]);
+        }
+    }
+
+    /// <summary>
+    /// Each feature's range midpoint and half-width, for
+    /// <see cref="TabularDataSet.Standardize"/>: every value in range then maps into
+    /// [-1, 1]. They come from the schema alone and so cost no privacy: the fallback when
+    /// the data are too few for <c>PrivateFeatureMoments</c> to beat them.
+    /// </summary>
+    public (float[] Mean, float[] Scale) RangeMoments() =>
+        ([.. _features.Select(range => (float)(range.Min + (range.Width / 2)))],
+         [.. _features.Select(range => (float)(range.Width / 2))]);
+
+    /// <summary>
+    /// <paramref name="data"/> with every feature clamped to its public range, as a new data
+    /// set: the data that private statistics over this schema describe.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data set does not match the schema, or a
+    /// value is NaN.</exception>
+    public TabularDataSet Clamp(TabularDataSet data)
+    {
+        CheckMatches(data);
+        var source = data.Features;
+        var features = new float[source.Length];
+        for (var i = 0; i < features.Length; i++)
+        {
+            var column = i % FeatureCount;
+            if (float.IsNaN(source[i]))
+            {
+                throw new ArgumentException($"Feature {column} is NaN.", nameof(data));
+            }
+
+            var range = _features[column];
+            features[i] = (float)Math.Clamp(source[i], range.Min, range.Max);
+        }
+
+        return new TabularDataSet(features, data.Labels.ToArray(), FeatureCount, data.ClassNames);
+    }
+
+    private static void CheckClasses(IReadOnlyList<string> classes)
+    {
+        if (classes.Count < 2)
+        {
+            throw new FormatException(
+                $"The schema lists {classes.Count} classes; at least two are needed.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < classes.Count; i++)
+        {
+            if (string.IsNullOrEmpty(classes[i]))
+            {
+                throw new FormatException($"Class {i} has no name.");
+            }
+
+            if (!seen.Add(classes[i]))
+            {
+                throw new FormatException($"Class '{classes[i]}' is listed twice.");
+            }
+        }
+    }
+
+    private static void CheckFeatures(IReadOnlyList<FeatureRange> features)
+    {
+        if (features.Count == 0)
+        {
+            throw new FormatException("The schema lists no features.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < features.Count; i++)
+        {
+            var (name, min, max) = features[i];
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new FormatException($"Feature {i} has no name.");
+            }
+
+            if (!seen.Add(name))
+            {
+                throw new FormatException($"Feature '{name}' is listed twice.");
+            }
+
+            if (!double.IsFinite(min) || !double.IsFinite(max))
+            {
+                throw new FormatException(
+                    $"Feature '{name}' has a range [{Show(min)}, {Show(max)}] that is not finite.");
+            }
+
+            if (!(min < max))
+            {
+                throw new FormatException(
+                    $"Feature '{name}' has min {Show(min)} not below max {Show(max)}.");
+            }
+
+            // The width divides every value; an overflowing one would map all of them to 0.
+            if (!double.IsFinite(max - min))
+            {
+                throw new FormatException(
+                    $"Feature '{name}' has a range [{Show(min)}, {Show(max)}] too wide "
+                    + "for a double.");
+            }
+        }
+    }
+
+    private static FeatureRange ReadFeature(JsonElement element, int index)
+    {
+        var where = $"features[{index}]";
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"{where} must be an object with name, min and max.");
+        }
+
+        var name = ReadString(Property(element, "name", where), $"{where}.name");
+        var min = ReadNumber(Property(element, "min", where), $"{where}.min");
+        var max = ReadNumber(Property(element, "max", where), $"{where}.max");
+        return new FeatureRange(name, min, max);
+    }
+
+    private static JsonElement Property(JsonElement element, string name, string? where = null) =>
+        element.TryGetProperty(name, out var value)
+            ? value
+            : throw new FormatException(
+                where is null ? $"The schema has no '{name}'." : $"{where} has no '{name}'.");
+
+    private static string ReadString(JsonElement element, string where) =>
+        element.ValueKind == JsonValueKind.String
+            ? element.GetString()!
+            : throw new FormatException($"{where} must be a string, not {element.ValueKind}.");
+
+    private static IEnumerable<JsonElement> ReadArray(JsonElement element, string where) =>
+        element.ValueKind == JsonValueKind.Array
+            ? element.EnumerateArray().ToList()
+            : throw new FormatException($"{where} must be an array, not {element.ValueKind}.");
+
+    private static double ReadNumber(JsonElement element, string where)
+    {
+        if (element.ValueKind != JsonValueKind.Number)
+        {
+            throw new FormatException($"{where} must be a number, not {element.ValueKind}.");
+        }
+
+        // TryGetDouble refuses numbers beyond the range of a double, such as 1e400.
+        if (!element.TryGetDouble(out var value) || !double.IsFinite(value))
+        {
+            throw new FormatException($"{where} ({element.GetRawText()}) is not a finite double.");
+        }
+
+        return value;
+    }
+
+    private static string Show(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
