@@ -34,18 +34,14 @@ public sealed class RecordLevelAccountant
 
     private RecordLevelDpFile _file;
 
-    private RecordLevelAccountant(string filePath, RecordLevelDpFile file, bool exists)
+    private RecordLevelAccountant(string filePath, RecordLevelDpFile file)
     {
         FilePath = filePath;
         _file = file;
-        Exists = exists;
     }
 
     /// <summary>The accountant's file.</summary>
     public string FilePath { get; }
-
-    /// <summary>Whether the file exists, or is still to be written by the first charge.</summary>
-    public bool Exists { get; private set; }
 
     /// <summary>The epsilon all planned rounds together may spend.</summary>
     public double TargetEpsilon => _file.TargetEpsilon;
@@ -84,7 +80,7 @@ public sealed class RecordLevelAccountant
         string path = Path.Combine(Path.GetFullPath(stateDirectory), FileName);
         if (File.Exists(path))
         {
-            var existing = new RecordLevelAccountant(path, Read(path), exists: true);
+            var existing = new RecordLevelAccountant(path, Read(path));
             existing.RequireSamePlan(targetEpsilon, delta, plannedRounds);
             return existing;
         }
@@ -116,7 +112,7 @@ public sealed class RecordLevelAccountant
         var file = new RecordLevelDpFile(
             RecordLevelDpFile.CurrentFormat, targetEpsilon, delta, plannedRounds, plannedSteps,
             multiplier, []);
-        return new RecordLevelAccountant(path, file, exists: false);
+        return new RecordLevelAccountant(path, file);
     }
 
     /// <summary>The epsilon spent by the steps taken so far, at <see cref="Delta"/>.</summary>
@@ -185,7 +181,6 @@ public sealed class RecordLevelAccountant
             JsonSerializer.SerializeToUtf8Bytes(after, RecordLevelDpFile.Options),
             UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _file = after;
-        Exists = true;
         return true;
     }
 

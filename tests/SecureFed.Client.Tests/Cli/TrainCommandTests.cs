@@ -167,8 +167,9 @@ public sealed class TrainCommandTests : IDisposable
         Assert.InRange(spentSecond, spentFirst * 1.01, 2.0);
         Assert.Equal(1e-5, second.GetProperty("record_delta").GetDouble());
         Assert.Equal(
-            first.GetProperty("noise_multiplier").GetDouble(), second.GetProperty("noise_multiplier").GetDouble());
-        Assert.False(second.TryGetProperty("train_loss", out JsonElement loss) && loss.ValueKind != JsonValueKind.Null);
+            first.GetProperty("noise_multiplier").GetDouble(),
+            second.GetProperty("noise_multiplier").GetDouble());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("train_loss").ValueKind);
         Assert.Equal(LogRegParameters, ModelUpdateFile.Read(_folder.File("u2.npy")).Values.Length);
 
         using var saved = JsonDocument.Parse(File.ReadAllText(AccountantPath));
@@ -209,6 +210,22 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(AccountantPath));
     }
 
+    [Fact]
+    public void Train_RecordLevelAccountantEdited_IsRefusedAndLeftAsItIs()
+    {
+        Assert.Equal(0, Run(Dp(_folder.File("u1.npy"), plannedRounds: 3)).Code);
+        string edited = File.ReadAllText(AccountantPath)
+            .Replace("\"steps\": 3", "\"steps\": -3", StringComparison.Ordinal);
+        File.WriteAllText(AccountantPath, edited);
+
+        var (code, root) = Run(Dp(_folder.File("u2.npy"), plannedRounds: 3));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--state-dir", root.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(edited, File.ReadAllText(AccountantPath));
+        Assert.False(File.Exists(_folder.File("u2.npy")));
+    }
+
     [Theory]
     [InlineData("--model", "--model", "cnn")]
     [InlineData("--optimizer", "--optimizer", "rmsprop")]
@@ -230,6 +247,18 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains(named, root.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.False(File.Exists(update));
         Assert.False(Directory.Exists(StateDir));
+    }
+
+    [Fact]
+    public void Train_Diverging_IsRefusedAndWritesNothing()
+    {
+        string update = _folder.File("update.npy");
+
+        var (code, root) = Run(Base(update, "--learning-rate", "1e38", "--epochs", "3"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("diverged", root.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(update));
     }
 
     [Fact]
