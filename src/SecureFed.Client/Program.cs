@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(PkiCommand.Create());
         root.Subcommands.Add(BudgetCommand.Create());
         root.Subcommands.Add(EnrollCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ParticipateCommand.Create());
         root.Subcommands.Add(CustodianCommand.Create());
         root.Subcommands.Add(OperatorCommand.Create());

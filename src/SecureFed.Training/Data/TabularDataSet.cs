@@ -73,7 +73,23 @@ public sealed class TabularDataSet
     /// A row has the wrong width or a non-numeric feature.
     /// </exception>
     /// <exception cref="ArgumentException">The label column is missing.</exception>
-    public static TabularDataSet LoadCsv(string path, string labelColumn)
+    public static TabularDataSet LoadCsv(string path, string labelColumn) =>
+        LoadCsv(path, labelColumn, classNames: null);
+
+    /// <summary>
+    /// Reads a CSV file as <see cref="LoadCsv(string, string)"/> does, but when
+    /// <paramref name="classNames"/> is given a class's index is its position there, so that
+    /// every client of a federation numbers the classes alike, whatever its own rows hold.
+    /// </summary>
+    /// <exception cref="FormatException">
+    /// A row has the wrong width, a non-numeric feature, or a label not in
+    /// <paramref name="classNames"/>.
+    /// </exception>
+    /// <exception cref="ArgumentException">
+    /// The label column is missing, or a class name repeats.
+    /// </exception>
+    public static TabularDataSet LoadCsv(
+        string path, string labelColumn, IReadOnlyList<string>? classNames)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(labelColumn);
@@ -118,11 +134,26 @@ public sealed class TabularDataSet
             }
         }
 
-        var classNames = OrderClasses(rawLabels);
-        var classIndex = classNames.Select((name, index) => (name, index))
+        var classes = classNames is null ? OrderClasses(rawLabels) : [.. classNames];
+        if (classes.Distinct(StringComparer.Ordinal).Count() != classes.Length)
+        {
+            throw new ArgumentException("A class name appears twice.", nameof(classNames));
+        }
+
+        var classIndex = classes.Select((name, index) => (name, index))
             .ToDictionary(pair => pair.name, pair => (long)pair.index, StringComparer.Ordinal);
-        var labels = rawLabels.Select(label => classIndex[label]).ToArray();
-        return new TabularDataSet(features, labels, featureCount, classNames);
+        var labels = new long[rawLabels.Length];
+        for (var row = 0; row < labels.Length; row++)
+        {
+            if (!classIndex.TryGetValue(rawLabels[row], out labels[row]))
+            {
+                throw new FormatException(
+                    $"{path} row {row + 2} has the label '{rawLabels[row]}', not one of the "
+                    + $"classes {string.Join(",", classes)}.");
+            }
+        }
+
+        return new TabularDataSet(features, labels, featureCount, classes);
     }
 
     /// <summary>

@@ -34,6 +34,24 @@ public sealed class TabularDataSetTests
     }
 
     [Fact]
+    public void LoadCsv_GivenClasses_NumbersThemByPosition()
+    {
+        var data = TabularDataSet.LoadCsv(TestData.Path("wdbc.csv"), "diagnosis", ["M", "B"]);
+
+        Assert.Equal(["M", "B"], data.ClassNames);
+        Assert.Equal(212, data.Labels.ToArray().Count(label => label == 0));
+    }
+
+    [Fact]
+    public void LoadCsv_GivenClassesWithoutARowsLabel_IsRefusedNamingIt()
+    {
+        var refused = Assert.Throws<FormatException>(
+            () => TabularDataSet.LoadCsv(TestData.Path("wdbc.csv"), "diagnosis", ["B", "X"]));
+
+        Assert.Contains("'M'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Split_SameSeed_GivesSameDisjointParts()
     {
         var data = TabularDataSet.LoadCsv(TestData.Path("wdbc.csv"), "diagnosis");
