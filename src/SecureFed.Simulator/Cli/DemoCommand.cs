@@ -5,6 +5,7 @@ using Grpc.Core;
 using SecureFed.Simulator.Demo;
 using SecureFed.Training;
 using SecureFed.Training.Federated;
+using SecureFed.Training.Models;
 
 namespace SecureFed.Simulator.Cli;
 
@@ -32,7 +33,7 @@ internal static class DemoCommand
         var rounds = new Option<int>("--rounds")
         {
             Description = "Rounds of federated averaging.",
-            DefaultValueFactory = _ => 10,
+            DefaultValueFactory = _ => new DemoOptions().Rounds,
         };
         var epsilon = new Option<double?>("--epsilon")
         {
@@ -40,7 +41,8 @@ internal static class DemoCommand
         };
         var recordEpsilon = new Option<double?>("--record-epsilon")
         {
-            Description = "Each client's target epsilon of record-level DP (DP-SGD) over all rounds.",
+            Description = "Each client's target epsilon of record-level DP (DP-SGD) over all rounds; "
+                + "3 unless --epsilon, --epsilons or --no-dp is given.",
         };
         var batchSize = new Option<int>("--batch-size")
         {
@@ -67,8 +69,8 @@ internal static class DemoCommand
         };
         var partition = new Option<string>("--partition")
         {
-            Description = "iid, or dirichlet (label skew, alpha 0.5).",
-            DefaultValueFactory = _ => "iid",
+            Description = "dirichlet (label skew, alpha 0.5) or iid.",
+            DefaultValueFactory = _ => new DemoOptions().Partition,
         };
         partition.AcceptOnlyFromAmong("iid", "dirichlet");
         var seed = new Option<int>("--seed")
@@ -86,17 +88,41 @@ internal static class DemoCommand
         {
             Description = "The server learning rate (default 1 for fedavg and fedavgm, 0.03 for fedadam).",
         };
+        var serverMomentum = new Option<double?>("--server-momentum")
+        {
+            Description = "beta of fedavgm, beta1 of fedadam (default 0.9).",
+        };
+        var tail = new Option<int?>("--tail-rounds")
+        {
+            Description = "The final model averages the global models of this many last rounds (default 5).",
+        };
         var localRate = new Option<double?>("--lr") { Description = "The clients' local learning rate." };
+        var localOptimizer = new Option<string?>("--optimizer") { Description = "The clients' optimiser: sgd or adam." };
+        localOptimizer.AcceptOnlyFromAmong("sgd", "adam");
         var localEpochs = new Option<int?>("--local-epochs") { Description = "Local epochs per round." };
         var recordClip = new Option<double?>("--record-clip")
         {
             Description = "With record-level DP, the L2 norm each example's gradient is clipped to.",
         };
+        var momentsShare = new Option<double?>("--moments-share")
+        {
+            Description = "With record-level DP, the share of epsilon spent on the feature moments (default 0.3).",
+        };
+        var standardize = new Option<string>("--standardize")
+        {
+            Description = "moments (from a protected round, noised under record-level DP) or schema (public ranges).",
+            DefaultValueFactory = _ => "moments",
+        };
+        standardize.AcceptOnlyFromAmong("moments", "schema");
+        var noDp = new Option<bool>("--no-dp")
+        {
+            Description = "Train the protected modes without DP: their sums are exact, their curves the baseline's.",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("demo", "Federated training in the clear and through protected rounds on loopback.")
         {
             mode, dataset, clients, rounds, epsilon, epsilons, recordEpsilon, batchSize, delta, clip, outDir,
-            partition, seed, server, serverRate, localRate, localEpochs, recordClip, json,
+            partition, seed, server, serverRate, serverMomentum, tail, localOptimizer, localRate, localEpochs, recordClip, momentsShare, standardize, noDp, json,
         };
         command.SetAction(parse =>
         {
@@ -113,7 +139,22 @@ internal static class DemoCommand
                     ? "--epsilons must be a comma-separated list of positive, finite numbers."
                 : parse.GetValue(epsilons) is not null && parse.GetValue(epsilon) is not null
                     ? "--epsilon and --epsilons exclude each other."
+                : parse.GetValue(noDp) && (parse.GetValue(epsilon) is not null
+                    || parse.GetValue(epsilons) is not null || parse.GetValue(recordEpsilon) is not null)
+                    ? "--no-dp excludes --epsilon, --epsilons and --record-epsilon."
                 : parse.GetValue(delta) is var d && !(d > 0 && d < 1) ? "--delta must be in (0, 1)."
+                : parse.GetValue(serverMomentum) is { } beta && !(beta >= 0 && beta < 1)
+                    ? "--server-momentum must lie in [0, 1)."
+                : parse.GetValue(serverRate) is { } eta && !(eta > 0 && double.IsFinite(eta))
+                    ? "--server-lr must be positive and finite."
+                : parse.GetValue(localRate) is { } lr && !(lr > 0 && double.IsFinite(lr))
+                    ? "--lr must be positive and finite."
+                : parse.GetValue(tail) is < 1 ? "--tail-rounds must be at least 1."
+                : parse.GetValue(localEpochs) is < 1 or > 100 ? "--local-epochs must be from 1 to 100."
+                : parse.GetValue(recordClip) is { } rc && !(rc > 0 && double.IsFinite(rc))
+                    ? "--record-clip must be positive and finite."
+                : parse.GetValue(momentsShare) is { } share && !(share > 0 && share < 1)
+                    ? "--moments-share must lie in (0, 1)."
                 : parse.GetValue(clip) is var norm && !(norm > 0 && double.IsFinite(norm))
                     ? "--clip must be positive and finite."
                 : null;
@@ -132,30 +173,33 @@ internal static class DemoCommand
                 Partition = parse.GetValue(partition)!,
                 Seed = parse.GetValue(seed),
                 Epsilon = parse.GetValue(epsilon),
-                RecordEpsilon = parse.GetValue(recordEpsilon),
+                RecordEpsilon = parse.GetValue(recordEpsilon)
+                    ?? (parse.GetValue(noDp) || parse.GetValue(epsilon) is not null || parse.GetValue(epsilons) is not null
+                        ? null
+                        : new DemoOptions().RecordEpsilon),
                 BatchSize = parse.GetValue(batchSize),
                 Delta = parse.GetValue(delta),
                 ClipNorm = parse.GetValue(clip),
-                Server = ServerSettings(parse.GetValue(server)!, parse.GetValue(serverRate)),
-                Training = LocalSettings(parse.GetValue(localRate), parse.GetValue(localEpochs)),
+                Server = ServerSettings(parse.GetValue(server)!, parse.GetValue(serverRate), parse.GetValue(serverMomentum)),
+                Training = LocalSettings(parse.GetValue(localRate), parse.GetValue(localEpochs), parse.GetValue(localOptimizer)),
                 RecordClipNorm = parse.GetValue(recordClip) ?? new DemoOptions().RecordClipNorm,
+                MomentsShare = parse.GetValue(momentsShare) ?? new DemoOptions().MomentsShare,
+                TailRounds = parse.GetValue(tail) ?? new DemoOptions().TailRounds,
+                Standardization = parse.GetValue(standardize)!,
             };
             var c = CultureInfo.InvariantCulture;
-            Action<string, int, double>? progress = asJson
-                ? null
-                : (run, round, accuracy) => Console.WriteLine(
-                    string.Create(c, $"{run,-8} round {round,3}/{options.Rounds}  test accuracy {accuracy:0.0000}"));
+            var display = new DemoDisplay(asJson);
 
             string? directory = parse.GetValue(outDir);
             if (parse.GetValue(epsilons) is { } sweep)
             {
-                return RunSweep(options, Budgets(sweep)!, directory, asJson, progress);
+                return RunSweep(options, Budgets(sweep)!, directory, asJson, display);
             }
 
             DemoReport report;
             try
             {
-                report = DemoRunner.RunAsync(options, progress).GetAwaiter().GetResult();
+                report = display.RunAsync(progress => DemoRunner.RunAsync(options, progress)).GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is InvalidOperationException or RpcException or IOException)
             {
@@ -178,15 +222,15 @@ internal static class DemoCommand
                     + string.Join("; ", report.Accuracy.Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.0000}")))
                     + string.Create(c, $"; {report.Clients} clients, {report.Rounds} rounds, {report.Seconds} s")
                     + (report.RecordEpsilon is { } recordSpent
-                        ? string.Create(c, $"; record-level epsilon {recordSpent:0.###} per client")
+                        ? string.Create(c, $"; record-level epsilon {recordSpent:0.###} per client at delta {report.Delta:G3}")
                         : "")
-                    + (report.Epsilon is { } spent
-                        ? string.Create(c, $"; epsilon {spent:0.###} at delta {report.Delta:G3}")
-                        : ""));
+                    + (report.ClientEpsilon is { } spent
+                        ? string.Create(c, $"; client-level epsilon {spent:0.###} at delta {report.Delta:G3}")
+                        : "")
+                    + (report.Epsilon is null ? "; no DP" : ""));
                 if (directory is not null)
                 {
-                    Console.WriteLine($"wrote {Path.Combine(directory, "report.md")} and accuracy.png"
-                        + (report.Epsilon is null ? "" : " and epsilon.png"));
+                    Console.WriteLine($"wrote {directory}: {string.Join(", ", DemoReportWriter.Files(report))}");
                 }
             }
 
@@ -202,7 +246,7 @@ internal static class DemoCommand
         double[] budgets,
         string? directory,
         bool asJson,
-        Action<string, int, double>? progress)
+        DemoDisplay display)
     {
         var c = CultureInfo.InvariantCulture;
         var reports = new List<DemoReport>();
@@ -210,7 +254,8 @@ internal static class DemoCommand
         {
             try
             {
-                reports.Add(DemoRunner.RunAsync(options with { Epsilon = budget }, progress).GetAwaiter().GetResult());
+                reports.Add(display.RunAsync(progress => DemoRunner.RunAsync(options with { Epsilon = budget }, progress))
+                    .GetAwaiter().GetResult());
             }
             catch (Exception e) when (e is InvalidOperationException or RpcException or IOException)
             {
@@ -222,7 +267,7 @@ internal static class DemoCommand
             {
                 var last = reports[^1];
                 Console.WriteLine(
-                    string.Create(c, $"epsilon {last.Epsilon:0.###}: baseline {last.BaselineAccuracy:0.0000}; ")
+                    string.Create(c, $"epsilon {last.ClientEpsilon:0.###}: baseline {last.BaselineAccuracy:0.0000}; ")
                     + string.Join("; ", last.Accuracy.Select(kv => string.Create(c, $"{kv.Key} {kv.Value:0.0000}"))));
             }
         }
@@ -244,7 +289,7 @@ internal static class DemoCommand
         return 0;
     }
 
-    private static ServerOptimizerOptions ServerSettings(string name, double? rate)
+    private static ServerOptimizerOptions ServerSettings(string name, double? rate, double? momentum)
     {
         var kind = name switch
         {
@@ -256,14 +301,21 @@ internal static class DemoCommand
         {
             Kind = kind,
             LearningRate = rate ?? (kind == ServerOptimizerKind.FedAdam ? 0.03 : 1.0),
+            Momentum = momentum ?? new ServerOptimizerOptions().Momentum,
         };
     }
 
-    private static TrainingOptions LocalSettings(double? rate, int? epochs)
+    private static TrainingOptions LocalSettings(double? rate, int? epochs, string? optimizer)
     {
         var defaults = new DemoOptions().Training;
         return defaults with
         {
+            Optimizer = optimizer switch
+            {
+                "adam" => OptimizerKind.Adam,
+                "sgd" => OptimizerKind.Sgd,
+                _ => defaults.Optimizer,
+            },
             LearningRate = rate ?? defaults.LearningRate,
             LocalEpochs = epochs ?? defaults.LocalEpochs,
         };

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SecureFed.Simulator.Demo;
 
 /// <summary>The outcome of <c>securefed-sim demo</c>.</summary>
@@ -25,10 +27,16 @@ public sealed record DemoReport
     public required IReadOnlyDictionary<string, double[]> Curves { get; init; }
 
     /// <summary>
-    /// The client-level epsilon the appliance reported spent after the last round, the largest
-    /// over the protected modes (each runs its own federation); null without DP.
+    /// The epsilon of the run's DP guarantee, at <see cref="Delta"/>: the client-level epsilon
+    /// with client-level DP, else the record-level one; null without DP.
     /// </summary>
-    public double? Epsilon { get; init; }
+    public double? Epsilon => ClientEpsilon ?? RecordEpsilon;
+
+    /// <summary>"client", "record" or "none": which DP guarantee <see cref="Epsilon"/> gives.</summary>
+    public string PrivacyLevel => ClientEpsilon is not null ? "client" : RecordEpsilon is not null ? "record" : "none";
+
+    /// <summary>The client-level epsilon the appliance accounted; null without client-level DP.</summary>
+    public double? ClientEpsilon { get; init; }
 
     /// <summary>
     /// The largest record-level epsilon any client spent in local training (DP-SGD), the
@@ -53,6 +61,34 @@ public sealed record DemoReport
 
     /// <summary>Residues of protected rounds live modulo 2^Bits.</summary>
     public required int Bits { get; init; }
+
+    /// <summary>
+    /// Each protected mode's record-level epsilon after every round: the largest any client
+    /// had spent; empty without record-level DP.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]> RecordEpsilonCurves { get; init; } =
+        new Dictionary<string, double[]>();
+
+    /// <summary>What the final models are: architecture, classes and standardisation.</summary>
+    [JsonIgnore]
+    public DemoModel? Model { get; init; }
+
+    /// <summary>Each run's final global parameters, the baseline's included.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, float[]> Models { get; init; } = new Dictionary<string, float[]>();
+
+    /// <summary>Each protected mode's exported ledger, as its appliance wrote it.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, byte[]> Ledgers { get; init; } = new Dictionary<string, byte[]>();
+
+    /// <summary>Each client's training rows, and per class, in client order.</summary>
+    public IReadOnlyList<int[]> ClientRows { get; init; } = [];
+
+    /// <summary>The final models average the global models of this many last rounds.</summary>
+    public int TailRounds { get; init; } = 1;
+
+    /// <summary>How the features were standardised, and at what privacy cost.</summary>
+    public string Standardization { get; init; } = "";
 
     /// <summary>Wall-clock seconds of each protection mode's federation, appliance start included.</summary>
     public required IReadOnlyDictionary<string, double> ModeSeconds { get; init; }

@@ -13,6 +13,7 @@
 // holds for one mode's run; the runs of several modes train on the same clients' data.
 
 using System.Diagnostics;
+using System.Globalization;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Training.Data;
 using SecureFed.Training.Privacy;
@@ -30,17 +31,19 @@ public static class DemoRunner
     };
 
     /// <summary>
-    /// Runs the baseline and each protected mode. <paramref name="progress"/> hears
-    /// (mode, round, test accuracy) after every round, "baseline" for the plaintext run.
+    /// Runs the baseline and each protected mode. <paramref name="progress"/> hears where each
+    /// run stands as every client finishes local training and after every round.
     /// </summary>
     /// <exception cref="InvalidOperationException">A protected round did not complete.</exception>
     /// <exception cref="FileNotFoundException">The data set is not found.</exception>
     public static async Task<DemoReport> RunAsync(
-        DemoOptions options, Action<string, int, double>? progress = null, CancellationToken cancellation = default)
+        DemoOptions options, Action<DemoProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var timer = Stopwatch.StartNew();
         var (rawClients, rawTest) = Prepare(options);
+        var schema = FeatureSchema.Load(SchemaPath(options));
+        schema.CheckMatches(rawTest);
         int rows = rawClients.Sum(d => d.RowCount);
 
         // The server is trusted with nothing but a bound: no client holds more rows than the
@@ -49,18 +52,18 @@ public static class DemoRunner
         var modeSeconds = new Dictionary<string, double>();
         var curves = new Dictionary<string, double[]>();
         var epsilonCurves = new Dictionary<string, double[]>();
+        var recordEpsilonCurves = new Dictionary<string, double[]>();
+        var models = new Dictionary<string, float[]>();
+        var finalAccuracy = new Dictionary<string, double>();
+        var ledgers = new Dictionary<string, byte[]>();
+        DemoModel? model = null;
         DemoPrivacy? privacy = null;
         double epsilonLimit = options.Epsilon ?? 10;
         TabularDataSet[] clientData;
         TabularDataSet test;
         var training = options.Training with { Seed = options.Seed, BatchSize = options.BatchSize };
-        var recordDp = options.RecordEpsilon is { } recordTarget
-            ? new RecordLevelDpOptions
-            {
-                TargetEpsilon = recordTarget, Delta = options.Delta, ClipNorm = options.RecordClipNorm,
-            }
-            : null;
         double? recordEpsilon = null;
+        string standardization;
 
         // The first protected federation also computes the standardisation, so that every run,
         // the baseline included, trains on features scaled by the same protected moments.
@@ -71,21 +74,32 @@ public static class DemoRunner
                 .ConfigureAwait(false);
         try
         {
-            // Limitation: the moments round carries no DP noise, so the feature means and
-            // deviations it publishes are outside the epsilon the report gives; a private
-            // federation would take them from a published schema or spend budget on them.
-            var (mean, scale) = first is null
-                ? PooledMoments(rawClients)
-                : await MomentsAsync(first, rawClients, cancellation).ConfigureAwait(false);
+            (float[] mean, float[] scale, standardization, double? momentsMultiplier) = await StandardizationAsync(
+                options, schema, first, rawClients, cancellation).ConfigureAwait(false);
+            var recordDp = options.RecordEpsilon is { } recordTarget
+                ? new RecordLevelDpOptions
+                {
+                    TargetEpsilon = recordTarget,
+                    Delta = options.Delta,
+                    ClipNorm = options.RecordClipNorm,
+                    PriorGaussianNoiseMultiplier = momentsMultiplier,
+                }
+                : null;
             clientData = [.. rawClients.Select(d => d.Standardize(mean, scale))];
             test = rawTest.Standardize(mean, scale);
             double startSeconds = firstTimer.Elapsed.TotalSeconds;
 
             using (var baseline = new FederatedAveraging(clientData, test, training, server: options.Server))
             {
+                var (heard, trained) = Listeners(progress, "baseline", options, baseline, null);
                 curves["baseline"] = await baseline.RunAsync(
-                    options.Rounds, FederatedAveraging.PlainAverage, (r, a) => progress?.Invoke("baseline", r, a))
+                    options.Rounds, FederatedAveraging.PlainAverage, heard, trained, options.TailRounds)
                     .ConfigureAwait(false);
+                models["baseline"] = baseline.FinalParameters;
+                finalAccuracy["baseline"] = baseline.FinalAccuracy;
+                model = new DemoModel(
+                    training.Model, training.HiddenUnits, test.FeatureCount, test.ClassNames, mean, scale,
+                    standardization);
             }
 
             for (int m = 0; m < options.Modes.Count; m++)
@@ -104,22 +118,35 @@ public static class DemoRunner
                             target, options.Delta, options.ClipNorm, options.Clients, options.Rounds,
                             federation.ParameterCount)
                         : null;
-                    Action<int, double> heard = (r, a) => progress?.Invoke(mode, r, a);
-                    if (privacy is null)
+                    var epsilon = new List<double>();
+                    var recordSpent = new List<double>();
+                    var (heard, trained) = Listeners(progress, mode, options, federation, epsilon);
+                    Action<int, double> afterRound = (round, accuracy) =>
                     {
-                        curves[mode] = await RunProtectedAsync(
-                            federation, aggregator, options, codec, heard, cancellation).ConfigureAwait(false);
-                    }
-                    else
+                        recordSpent.Add(federation.RecordEpsilonSpent ?? 0);
+                        heard(round, accuracy);
+                    };
+                    curves[mode] = privacy is null
+                        ? await RunProtectedAsync(
+                            federation, aggregator, options, codec, afterRound, trained, options.TailRounds, cancellation)
+                            .ConfigureAwait(false)
+                        : await RunPrivateAsync(
+                            federation, aggregator, privacy, epsilon, afterRound, trained, options.TailRounds, cancellation)
+                            .ConfigureAwait(false);
+                    if (privacy is not null)
                     {
-                        (curves[mode], epsilonCurves[mode]) = await RunPrivateAsync(
-                            federation, aggregator, privacy, heard, cancellation).ConfigureAwait(false);
+                        epsilonCurves[mode] = [.. epsilon];
                     }
 
                     if (federation.RecordEpsilonSpent is { } spent)
                     {
                         recordEpsilon = Math.Max(recordEpsilon ?? 0, spent);
+                        recordEpsilonCurves[mode] = [.. recordSpent];
                     }
+
+                    models[mode] = federation.FinalParameters;
+                    finalAccuracy[mode] = federation.FinalAccuracy;
+                    ledgers[mode] = await aggregator.ExportLedgerAsync(cancellation).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -148,17 +175,24 @@ public static class DemoRunner
                 : "iid",
             Clients = options.Clients,
             Rounds = options.Rounds,
-            BaselineAccuracy = curves["baseline"][^1],
-            Accuracy = options.Modes.ToDictionary(m => m, m => curves[m][^1]),
+            BaselineAccuracy = finalAccuracy["baseline"],
+            Accuracy = options.Modes.ToDictionary(m => m, m => finalAccuracy[m]),
+            TailRounds = Math.Min(options.TailRounds, options.Rounds),
+            ClientRows = [.. rawClients.Select(d => ClassCounts(d, rawTest.ClassNames.Count))],
             Curves = curves,
 
-            Epsilon = privacy is null ? null : epsilonCurves.Values.Max(curve => curve[^1]),
+            ClientEpsilon = privacy is null ? null : epsilonCurves.Values.Max(curve => curve[^1]),
             RecordEpsilon = recordEpsilon,
             Delta = privacy is not null || recordEpsilon is not null ? options.Delta : null,
             NoiseMultiplier = privacy?.NoiseMultiplier,
             ClipNorm = privacy?.Clip,
             EpsilonCurves = epsilonCurves,
+            RecordEpsilonCurves = recordEpsilonCurves,
+            Model = model,
+            Models = models,
+            Ledgers = ledgers,
             Bits = privacy is null ? codec.Bits : DemoPrivacy.Bits,
+            Standardization = standardization,
             ModeSeconds = modeSeconds,
             Seconds = Math.Round(timer.Elapsed.TotalSeconds, 2),
         };
@@ -182,6 +216,73 @@ public static class DemoRunner
             ? ClientPartition.Dirichlet(train.Labels, options.Clients, options.Alpha, options.Seed)
             : ClientPartition.Iid(train.RowCount, options.Clients, options.Seed);
         return ([.. parts.Select(rows => train.Select(rows))], test);
+    }
+
+    // How the features are standardised, by the privacy level of the run:
+    // - without DP, by the exact feature moments from one protected round (secure aggregation
+    //   of per-client sums; the server learns only the totals);
+    // - with record-level DP, by moments from one protected round in which each client adds
+    //   discrete Gaussian noise to its sums over rows clipped to the schema's public ranges,
+    //   charged to the client's record-level budget (a share of its target epsilon);
+    // - with client-level DP, by the schema's public ranges alone: the per-client sums have no
+    //   client-level sensitivity bound, and ranges cost no privacy.
+    private static async Task<(float[] Mean, float[] Scale, string Description, double? Multiplier)>
+        StandardizationAsync(
+            DemoOptions options,
+            FeatureSchema schema,
+            SecureAggregator? aggregator,
+            TabularDataSet[] rawClients,
+            CancellationToken cancellation)
+    {
+        if (options.Epsilon is not null || options.Standardization == "schema")
+        {
+            var (rangeMean, rangeScale) = schema.RangeMoments();
+            return (rangeMean, rangeScale, "public schema ranges (no privacy cost)", null);
+        }
+
+        if (aggregator is null)
+        {
+            var (pooledMean, pooledScale) = PooledMoments(rawClients);
+            return (pooledMean, pooledScale, "moments of the pooled rows (no protected mode)", null);
+        }
+
+        if (options.RecordEpsilon is { } target)
+        {
+            double multiplier = PrivateFeatureMoments.NoiseMultiplierForShare(
+                target, options.Delta, options.MomentsShare);
+            var moments = new PrivateFeatureMoments(schema, multiplier);
+            var estimate = await PrivateMomentsAsync(aggregator, moments, rawClients, cancellation)
+                .ConfigureAwait(false);
+            string description = string.Create(
+                CultureInfo.InvariantCulture,
+                $"noised moments from one protected round (noise multiplier {multiplier:0.###}, "
+                + $"{options.MomentsShare:0.##} of each client's record-level epsilon)");
+            return (estimate.Mean, estimate.Scale, description, multiplier);
+        }
+
+        var (mean, scale) = await MomentsAsync(aggregator, rawClients, cancellation).ConfigureAwait(false);
+        return (mean, scale, "exact moments from one protected round", null);
+    }
+
+    /// <summary>
+    /// Record-level private feature moments from one protected round: each client's noised,
+    /// signed contribution travels as residues modulo 2^<see cref="PrivateMomentsBits"/>.
+    /// </summary>
+    public static async Task<FeatureMomentsEstimate> PrivateMomentsAsync(
+        SecureAggregator aggregator,
+        PrivateFeatureMoments moments,
+        IReadOnlyList<TabularDataSet> rawClients,
+        CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(aggregator);
+        ArgumentNullException.ThrowIfNull(moments);
+        ArgumentNullException.ThrowIfNull(rawClients);
+        var codec = new FixedPointCodec(PrivateMomentsBits, 1);
+        var inputs = rawClients
+            .Select(d => moments.Contribution(d).Select(v => codec.Encode(v)).ToArray())
+            .ToArray();
+        ulong[] aggregate = await aggregator.AggregateAsync(inputs, codec.Bits, cancellation).ConfigureAwait(false);
+        return moments.Decode([.. aggregate.Select(codec.ToSigned)]);
     }
 
     /// <summary>Feature means and standard deviations from one protected round of per-client sums.</summary>
@@ -215,6 +316,27 @@ public static class DemoRunner
         return new TabularDataSet([.. features], [.. labels], shape.FeatureCount, shape.ClassNames).FeatureMoments();
     }
 
+    // Sums on a 2^-16 grid of rows in [0, 1], with noise of a few million grid units per
+    // client, stay far below 2^47 for any federation the demo can run; 48 bits also stays
+    // within what HE mode decodes exactly from CKKS slots.
+    private const int PrivateMomentsBits = 48;
+
+    // A client's row count followed by its rows of each class.
+    private static int[] ClassCounts(TabularDataSet data, int classes)
+    {
+        var counts = new int[classes + 1];
+        counts[0] = data.RowCount;
+        foreach (long label in data.Labels)
+        {
+            counts[1 + label]++;
+        }
+
+        return counts;
+    }
+
+    private static string SchemaPath(DemoOptions options) =>
+        Path.Combine(options.DataDirectory ?? FindDataDirectory(), options.Dataset + ".schema.json");
+
     private static double MaxAbs(ReadOnlySpan<float> values)
     {
         double largest = 0;
@@ -234,6 +356,8 @@ public static class DemoRunner
         DemoOptions options,
         FixedPointCodec codec,
         Action<int, double> progress,
+        Action<int, int> trained,
+        int tailRounds,
         CancellationToken cancellation)
     {
         return await federation.RunAsync(
@@ -251,20 +375,25 @@ public static class DemoRunner
 
                 return sum;
             },
-            progress).ConfigureAwait(false);
+            progress,
+            trained,
+            tailRounds).ConfigureAwait(false);
     }
 
     // Client-level DP: each client contributes its whole delta, clipped and noised by the
     // round's codec, and the global model moves by the unweighted, noised average.
-    private static async Task<(double[] Accuracy, double[] Epsilon)> RunPrivateAsync(
+    // The appliance's epsilon after each round is appended to epsilon.
+    private static async Task<double[]> RunPrivateAsync(
         FederatedAveraging federation,
         SecureAggregator aggregator,
         DemoPrivacy privacy,
+        List<double> epsilon,
         Action<int, double> progress,
+        Action<int, int> trained,
+        int tailRounds,
         CancellationToken cancellation)
     {
-        var epsilon = new List<double>();
-        double[] accuracy = await federation.RunAsync(
+        return await federation.RunAsync(
             privacy.Rounds,
             async updates =>
             {
@@ -273,8 +402,31 @@ public static class DemoRunner
                 epsilon.Add(spent);
                 return average;
             },
-            progress).ConfigureAwait(false);
-        return (accuracy, [.. epsilon]);
+            progress,
+            trained,
+            tailRounds).ConfigureAwait(false);
+    }
+
+    // The two callbacks FederatedAveraging takes, turned into DemoProgress reports.
+    private static (Action<int, double> Round, Action<int, int> Trained) Listeners(
+        Action<DemoProgress>? progress,
+        string run,
+        DemoOptions options,
+        FederatedAveraging federation,
+        List<double>? epsilon)
+    {
+        DemoProgress At(int round, int trained, double? accuracy) => new(
+            run,
+            round,
+            options.Rounds,
+            trained,
+            options.Clients,
+            accuracy,
+            epsilon is { Count: > 0 } ? epsilon[^1] : null,
+            federation.RecordEpsilonSpent);
+        return (
+            (round, accuracy) => progress?.Invoke(At(round, options.Clients, accuracy)),
+            (round, trained) => progress?.Invoke(At(round, trained, null)));
     }
 
     // The demo runs from a checkout: look for data/ from the working directory and the

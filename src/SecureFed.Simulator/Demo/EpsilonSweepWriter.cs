@@ -16,7 +16,7 @@ public static class EpsilonSweepWriter
     {
         ArgumentNullException.ThrowIfNull(reports);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (reports.Count == 0 || reports.Any(r => r.Epsilon is null))
+        if (reports.Count == 0 || reports.Any(r => r.ClientEpsilon is null))
         {
             throw new ArgumentException("Every report of a sweep has an epsilon.", nameof(reports));
         }
@@ -43,7 +43,7 @@ public static class EpsilonSweepWriter
         text.AppendLine("|---:|---:|---:|" + string.Concat(modes.Select(_ => "---:|")));
         foreach (var report in reports)
         {
-            text.Append(c, $"| {report.Epsilon:0.###} | {report.NoiseMultiplier:0.####} |");
+            text.Append(c, $"| {report.ClientEpsilon:0.###} | {report.NoiseMultiplier:0.####} |");
             text.Append(c, $" {report.BaselineAccuracy:0.0000} |");
             foreach (string mode in modes)
             {
@@ -59,8 +59,8 @@ public static class EpsilonSweepWriter
     private static void WritePlot(IReadOnlyList<DemoReport> reports, string path)
     {
         var plot = new Plot();
-        var ordered = reports.OrderBy(r => r.Epsilon).ToArray();
-        double[] epsilon = [.. ordered.Select(r => r.Epsilon!.Value)];
+        var ordered = reports.OrderBy(r => r.ClientEpsilon).ToArray();
+        double[] epsilon = [.. ordered.Select(r => r.ClientEpsilon!.Value)];
         var baseline = plot.Add.Scatter(epsilon, ordered.Select(r => r.BaselineAccuracy).ToArray());
         baseline.LegendText = "baseline (no DP)";
         foreach (string mode in ordered[0].Accuracy.Keys)

@@ -58,8 +58,14 @@ public sealed class FederatedAveraging : IDisposable
     public double? RecordEpsilonSpent =>
         _clients.Select(c => c.EpsilonSpent).Where(e => e is not null).Max();
 
-    /// <summary>The global model's parameters now.</summary>
-    public float[] GlobalParameters => _global.GetParameters();
+    /// <summary>
+    /// The final model after <see cref="RunAsync"/>: the average of the global models of its
+    /// last rounds; empty before.
+    /// </summary>
+    public float[] FinalParameters { get; private set; } = [];
+
+    /// <summary>The test accuracy of <see cref="FinalParameters"/>; NaN before a run.</summary>
+    public double FinalAccuracy { get; private set; } = double.NaN;
 
     /// <summary>The length of the parameter vector.</summary>
     public int ParameterCount => _global.ParameterCount;
@@ -67,27 +73,55 @@ public sealed class FederatedAveraging : IDisposable
     /// <summary>
     /// Runs <paramref name="rounds"/> rounds. <paramref name="average"/> turns the clients'
     /// updates into the weighted average delta; <paramref name="progress"/> hears each round's
-    /// test accuracy.
+    /// test accuracy, and <paramref name="trained"/> (round, clients done) each client's end of
+    /// local training.
     /// </summary>
     /// <returns>The test accuracy after each round.</returns>
     public async Task<double[]> RunAsync(
-        int rounds, Func<ClientUpdate[], Task<double[]>> average, Action<int, double>? progress = null)
+        int rounds,
+        Func<ClientUpdate[], Task<double[]>> average,
+        Action<int, double>? progress = null,
+        Action<int, int>? trained = null,
+        int tailRounds = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rounds);
         ArgumentNullException.ThrowIfNull(average);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tailRounds);
+        tailRounds = Math.Min(tailRounds, rounds);
         var accuracy = new double[rounds];
+        var tailSum = new double[ParameterCount];
         for (int round = 0; round < rounds; round++)
         {
             float[] global = _global.GetParameters();
-            var updates = _clients.Select((trainer, k) => TrainClient(trainer, _clientData[k], global)).ToArray();
+            var updates = new ClientUpdate[_clients.Length];
+            for (int k = 0; k < updates.Length; k++)
+            {
+                updates[k] = TrainClient(_clients[k], _clientData[k], global);
+                trained?.Invoke(round + 1, k + 1);
+            }
 
             double[] step = await average(updates).ConfigureAwait(false);
             _server.Step(global, step);
             _global.SetParameters(global);
             accuracy[round] = _global.Accuracy(_test);
+            if (round >= rounds - tailRounds)
+            {
+                for (int i = 0; i < tailSum.Length; i++)
+                {
+                    tailSum[i] += global[i];
+                }
+            }
+
             progress?.Invoke(round + 1, accuracy[round]);
         }
 
+        // The final model averages the global models of the last tailRounds rounds (Polyak-
+        // Ruppert averaging): with DP noise in every step the last iterate wanders around the
+        // optimum, and the average of several iterates sits closer to it. It uses only the
+        // released global models, so it costs no privacy.
+        FinalParameters = [.. tailSum.Select(sum => (float)(sum / tailRounds))];
+        _global.SetParameters(FinalParameters);
+        FinalAccuracy = _global.Accuracy(_test);
         return accuracy;
     }
 

@@ -225,6 +225,15 @@ public sealed class SecureAggregator : IAsyncDisposable
             cancellation).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The appliance's ledger as <c>securefed-enclave ledger export</c> writes it, fetched by
+    /// the federation's operator: what an auditor would receive for this run.
+    /// </summary>
+    public async Task<byte[]> ExportLedgerAsync(CancellationToken cancellation = default) =>
+        await HeRoundParticipant.DownloadAsync(
+            _operator.Connection.Operator.ExportLedger(new ExportLedgerRequest(), cancellationToken: cancellation),
+            cancellation).ConfigureAwait(false);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

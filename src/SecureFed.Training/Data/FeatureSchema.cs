@@ -146,7 +146,7 @@ public sealed class FeatureSchema
     /// <summary>
     /// Checks that the header of the CSV file at <paramref name="csvPath"/> holds the label
     /// column and, apart from it, exactly this schema's feature names in order: the columns
-    /// <see cref="TabularDataSet.LoadCsv"/> turns into features.
+    /// <see cref="TabularDataSet.LoadCsv(string, string)"/> turns into features.
     /// </summary>
     /// <exception cref="FormatException">The header does not match; the message names the
     /// first column that differs.</exception>

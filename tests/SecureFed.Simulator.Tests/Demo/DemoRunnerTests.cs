@@ -10,7 +10,10 @@ public class DemoRunnerTests
     public async Task SmallMaskDemo_TracksTheBaseline()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var options = new DemoOptions { Dataset = "wdbc", Modes = ["mask"], Clients = 4, Rounds = 3 };
+        var options = new DemoOptions
+        {
+            Dataset = "wdbc", Modes = ["mask"], Clients = 4, Rounds = 3, Partition = "iid", RecordEpsilon = null,
+        };
 
         var report = await DemoRunner.RunAsync(options, cancellation: timeout.Token);
 
@@ -18,7 +21,7 @@ public class DemoRunnerTests
         Assert.True(report.BaselineAccuracy > 0.9, $"baseline accuracy {report.BaselineAccuracy}");
         Assert.True(report.Accuracy["mask"] > 0.9, $"mask accuracy {report.Accuracy["mask"]}");
         Assert.InRange(report.Accuracy["mask"] - report.BaselineAccuracy, -0.02, 0.02);
-        Assert.Null(report.Epsilon);
+        Assert.Null(report.ClientEpsilon);
     }
 
     [Fact]
@@ -27,24 +30,24 @@ public class DemoRunnerTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var options = new DemoOptions
         {
-            Dataset = "wdbc", Modes = ["mask"], Clients = 8, Rounds = 3, Epsilon = 8,
+            Dataset = "wdbc", Modes = ["mask"], Clients = 8, Rounds = 3, Epsilon = 8, RecordEpsilon = null,
         };
 
         var report = await DemoRunner.RunAsync(options, cancellation: timeout.Token);
 
         // The epsilon is the appliance's, read after each round; it grows with every round.
-        Assert.NotNull(report.Epsilon);
-        Assert.InRange(report.Epsilon.Value, double.Epsilon, 8);
+        Assert.NotNull(report.ClientEpsilon);
+        Assert.InRange(report.ClientEpsilon.Value, double.Epsilon, 8);
         double[] epsilon = report.EpsilonCurves["mask"];
         Assert.Equal(3, epsilon.Length);
         Assert.True(epsilon[0] > 0 && epsilon[0] < epsilon[1] && epsilon[1] < epsilon[2], string.Join(", ", epsilon));
-        Assert.Equal(epsilon[^1], report.Epsilon.Value);
+        Assert.Equal(epsilon[^1], report.ClientEpsilon.Value);
         Assert.Equal(1e-5, report.Delta);
 
         // The appliance charged exactly what the calibration assumed: wdbc's logistic
         // regression has 30 features x 2 classes + 2 biases = 62 parameters.
         var calibrated = new DemoPrivacy(8, 1e-5, report.NoiseMultiplier!.Value, 0.3, 8, 3, 62);
-        Assert.Equal(calibrated.EpsilonSpent(), report.Epsilon.Value, 9);
+        Assert.Equal(calibrated.EpsilonSpent(), report.ClientEpsilon.Value, 9);
         Assert.True(report.Accuracy["mask"] > 0.8, $"mask accuracy {report.Accuracy["mask"]}");
     }
 
@@ -55,6 +58,7 @@ public class DemoRunnerTests
         var options = new DemoOptions
         {
             Dataset = "wdbc", Modes = ["mask"], Clients = 4, Rounds = 3, RecordEpsilon = 8, BatchSize = 16,
+            Partition = "iid",
         };
 
         var report = await DemoRunner.RunAsync(options, cancellation: timeout.Token);
@@ -64,7 +68,9 @@ public class DemoRunnerTests
         Assert.NotNull(report.RecordEpsilon);
         Assert.InRange(report.RecordEpsilon.Value, 8 * 0.95, 8);
         Assert.Equal(1e-5, report.Delta);
-        Assert.Null(report.Epsilon);
+        Assert.Null(report.ClientEpsilon);
+        Assert.Equal(report.RecordEpsilon, report.Epsilon);
+        Assert.Equal("record", report.PrivacyLevel);
         Assert.True(report.Accuracy["mask"] > 0.8, $"mask accuracy {report.Accuracy["mask"]}");
     }
 

@@ -19,7 +19,7 @@ public class EpsilonSweepWriterTests
     [Fact]
     public void Write_RefusesAReportWithoutDp()
     {
-        DemoReport[] reports = [Report(1, 12.5, 0.42) with { Epsilon = null }];
+        DemoReport[] reports = [Report(1, 12.5, 0.42) with { ClientEpsilon = null }];
 
         Assert.Throws<ArgumentException>(() => EpsilonSweepWriter.Write(reports, Path.GetTempPath()));
     }
@@ -33,7 +33,7 @@ public class EpsilonSweepWriterTests
         BaselineAccuracy = 0.9,
         Accuracy = new Dictionary<string, double> { ["mask"] = accuracy },
         Curves = new Dictionary<string, double[]> { ["baseline"] = [0.9], ["mask"] = [accuracy] },
-        Epsilon = epsilon,
+        ClientEpsilon = epsilon,
         Delta = 1e-5,
         NoiseMultiplier = noiseMultiplier,
         ClipNorm = 0.3,
