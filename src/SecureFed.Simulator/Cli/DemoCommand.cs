@@ -94,7 +94,7 @@ internal static class DemoCommand
         };
         var tail = new Option<int?>("--tail-rounds")
         {
-            Description = "The final model averages the global models of this many last rounds (default 5).",
+            Description = "The final model averages the global models of this many last rounds (default: a quarter of the rounds).",
         };
         var localRate = new Option<double?>("--lr") { Description = "The clients' local learning rate." };
         var localOptimizer = new Option<string?>("--optimizer") { Description = "The clients' optimiser: sgd or adam." };
@@ -184,7 +184,7 @@ internal static class DemoCommand
                 Training = LocalSettings(parse.GetValue(localRate), parse.GetValue(localEpochs), parse.GetValue(localOptimizer)),
                 RecordClipNorm = parse.GetValue(recordClip) ?? new DemoOptions().RecordClipNorm,
                 MomentsShare = parse.GetValue(momentsShare) ?? new DemoOptions().MomentsShare,
-                TailRounds = parse.GetValue(tail) ?? new DemoOptions().TailRounds,
+                TailRounds = parse.GetValue(tail),
                 Standardization = parse.GetValue(standardize)!,
             };
             var c = CultureInfo.InvariantCulture;

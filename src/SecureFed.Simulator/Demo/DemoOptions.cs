@@ -91,9 +91,13 @@ public sealed record DemoOptions
 
     /// <summary>
     /// The final model of each run averages the global models of this many last rounds
-    /// (1: the last round's model alone). Averaging uses only released models: no privacy cost.
+    /// (1: the last round's model alone); null takes a quarter of the rounds, at least one.
+    /// Averaging uses only released models, so it costs no privacy.
     /// </summary>
-    public int TailRounds { get; init; } = 5;
+    public int? TailRounds { get; init; }
+
+    /// <summary>The rounds the final model averages: <see cref="TailRounds"/> or its default.</summary>
+    public int EffectiveTailRounds => Math.Clamp(TailRounds ?? (Rounds / 4), 1, Rounds);
 
     /// <summary>Seeds the split, the partition, the initial model and the mini-batches.</summary>
     public int Seed { get; init; } = 1;

@@ -93,7 +93,7 @@ public static class DemoRunner
             {
                 var (heard, trained) = Listeners(progress, "baseline", options, baseline, null);
                 curves["baseline"] = await baseline.RunAsync(
-                    options.Rounds, FederatedAveraging.PlainAverage, heard, trained, options.TailRounds)
+                    options.Rounds, FederatedAveraging.PlainAverage, heard, trained, options.EffectiveTailRounds)
                     .ConfigureAwait(false);
                 models["baseline"] = baseline.FinalParameters;
                 finalAccuracy["baseline"] = baseline.FinalAccuracy;
@@ -128,10 +128,12 @@ public static class DemoRunner
                     };
                     curves[mode] = privacy is null
                         ? await RunProtectedAsync(
-                            federation, aggregator, options, codec, afterRound, trained, options.TailRounds, cancellation)
+                            federation, aggregator, options, codec, afterRound, trained,
+                            options.EffectiveTailRounds, cancellation)
                             .ConfigureAwait(false)
                         : await RunPrivateAsync(
-                            federation, aggregator, privacy, epsilon, afterRound, trained, options.TailRounds, cancellation)
+                            federation, aggregator, privacy, epsilon, afterRound, trained,
+                            options.EffectiveTailRounds, cancellation)
                             .ConfigureAwait(false);
                     if (privacy is not null)
                     {
@@ -177,7 +179,7 @@ public static class DemoRunner
             Rounds = options.Rounds,
             BaselineAccuracy = finalAccuracy["baseline"],
             Accuracy = options.Modes.ToDictionary(m => m, m => finalAccuracy[m]),
-            TailRounds = Math.Min(options.TailRounds, options.Rounds),
+            TailRounds = options.EffectiveTailRounds,
             ClientRows = [.. rawClients.Select(d => ClassCounts(d, rawTest.ClassNames.Count))],
             Curves = curves,
 

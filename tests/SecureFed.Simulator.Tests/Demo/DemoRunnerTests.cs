@@ -30,7 +30,8 @@ public class DemoRunnerTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var options = new DemoOptions
         {
-            Dataset = "wdbc", Modes = ["mask"], Clients = 8, Rounds = 3, Epsilon = 8, RecordEpsilon = null,
+            Dataset = "wdbc", Modes = ["mask"], Clients = 8, Rounds = 10, Epsilon = 8, RecordEpsilon = null,
+            Partition = "iid",
         };
 
         var report = await DemoRunner.RunAsync(options, cancellation: timeout.Token);
@@ -39,16 +40,19 @@ public class DemoRunnerTests
         Assert.NotNull(report.ClientEpsilon);
         Assert.InRange(report.ClientEpsilon.Value, double.Epsilon, 8);
         double[] epsilon = report.EpsilonCurves["mask"];
-        Assert.Equal(3, epsilon.Length);
-        Assert.True(epsilon[0] > 0 && epsilon[0] < epsilon[1] && epsilon[1] < epsilon[2], string.Join(", ", epsilon));
+        Assert.Equal(10, epsilon.Length);
+        Assert.True(epsilon[0] > 0, string.Join(", ", epsilon));
+        Assert.True(epsilon.Zip(epsilon.Skip(1)).All(pair => pair.First < pair.Second), string.Join(", ", epsilon));
         Assert.Equal(epsilon[^1], report.ClientEpsilon.Value);
         Assert.Equal(1e-5, report.Delta);
 
         // The appliance charged exactly what the calibration assumed: wdbc's logistic
         // regression has 30 features x 2 classes + 2 biases = 62 parameters.
-        var calibrated = new DemoPrivacy(8, 1e-5, report.NoiseMultiplier!.Value, 0.3, 8, 3, 62);
+        var calibrated = new DemoPrivacy(8, 1e-5, report.NoiseMultiplier!.Value, 0.3, 8, 10, 62);
         Assert.Equal(calibrated.EpsilonSpent(), report.ClientEpsilon.Value, 9);
-        Assert.True(report.Accuracy["mask"] > 0.8, $"mask accuracy {report.Accuracy["mask"]}");
+
+        // Learning: well above the 0.63 of always answering "benign", the larger class.
+        Assert.True(report.Accuracy["mask"] > 0.75, $"mask accuracy {report.Accuracy["mask"]}");
     }
 
     [Fact]

@@ -171,7 +171,7 @@ public sealed class FeatureSchemaTests
     }
 
     [Fact]
-    public void RangeMoments_StandardiseRangeEndsToMinusOneAndOne()
+    public void RangeMoments_StandardiseRangeEndsToMinusThreeAndThree()
     {
         var schema = FeatureSchema.Parse(TwoFeatures);
         var data = new TabularDataSet([-1f, 0f, 3f, 0.5f, 1f, 0.25f], [0, 1, 0], 2, ["a", "b"]);
@@ -179,6 +179,6 @@ public sealed class FeatureSchemaTests
 
         var standardised = data.Standardize(mean, scale);
 
-        Assert.Equal([-1f, -1f, 1f, 1f, 0f, 0f], standardised.Features.ToArray());
+        Assert.Equal([-3f, -3f, 3f, 3f, 0f, 0f], standardised.Features.ToArray());
     }
 }
