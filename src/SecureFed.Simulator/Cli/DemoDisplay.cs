@@ -94,7 +94,8 @@ internal sealed class DemoDisplay
         }
 
         string line = string.Create(
-            Invariant, $"{progress.Run,-8} round {progress.Round,3}/{progress.Rounds}  test accuracy {accuracy:0.0000}");
+            Invariant,
+            $"{progress.Run,-8} round {progress.Round,3}/{progress.Rounds}  test accuracy {accuracy:0.0000}");
         if (progress.Epsilon is { } epsilon)
         {
             line += string.Create(Invariant, $"  epsilon {epsilon:0.###}");

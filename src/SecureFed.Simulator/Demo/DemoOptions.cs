@@ -77,17 +77,18 @@ public sealed record DemoOptions
     public double RecordClipNorm { get; init; } = 1.0;
 
     /// <summary>
-    /// With record-level DP, the share of each client's target epsilon spent on the noised
-    /// feature moments that standardise the data; the rest goes to DP-SGD.
+    /// With record-level DP and <see cref="Standardization"/> "moments", the share of each
+    /// client's target epsilon spent on the noised feature moments; the rest goes to DP-SGD.
     /// </summary>
     public double MomentsShare { get; init; } = 0.3;
 
     /// <summary>
-    /// "moments" standardises the features by moments from a protected round (noised with
-    /// record-level DP); "schema" by the public ranges of the data set's schema, at no privacy
-    /// cost. Client-level DP always uses the schema.
+    /// "auto" (the default) standardises the features by exact moments from a protected round
+    /// without DP, and by the schema's public ranges with DP; "schema" always by the ranges;
+    /// "moments" by moments from a protected round, noised and charged to the record-level
+    /// budget under record-level DP. Client-level DP always uses the ranges.
     /// </summary>
-    public string Standardization { get; init; } = "moments";
+    public string Standardization { get; init; } = "auto";
 
     /// <summary>
     /// The final model of each run averages the global models of this many last rounds

@@ -135,7 +135,8 @@ public static class DemoReportWriter
 
         if (report.EpsilonCurves.Count > 0)
         {
-            AppendEpsilonTable(report, text, report.EpsilonCurves, "Epsilon spent after each round, as the appliance reports it:");
+            AppendEpsilonTable(
+                report, text, report.EpsilonCurves, "Epsilon spent after each round, as the appliance reports it:");
         }
 
         if (report.RecordEpsilonCurves.Count > 0)

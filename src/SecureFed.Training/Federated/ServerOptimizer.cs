@@ -108,7 +108,8 @@ public sealed class ServerOptimizer
         {
             if (!double.IsFinite(value))
             {
-                throw new ArgumentException("The average delta holds a value that is not finite.", nameof(averageDelta));
+                throw new ArgumentException(
+                    "The average delta holds a value that is not finite.", nameof(averageDelta));
             }
         }
 
