@@ -5,13 +5,20 @@
 # (`securefed participate`) and the security team's operator commands. It runs one mask round
 # and one HE round, exports the ledger and prints one JSON object that sums up what happened.
 #
-# Usage: scripts/loopback-federation.sh [--bin DIR] [--work DIR] [--dim D] [--clients N] [--keep]
+# Usage: scripts/loopback-federation.sh [--bin DIR] [--work DIR] [--dim D] [--clients N] [--train]
+#                                      [--keep]
 #   --bin DIR   folder holding securefed.dll and securefed-enclave.dll (default: build the
 #               solution in Release and use each project's output)
 #   --work DIR  folder for the federation's files (default: a new temporary folder)
-#   --dim D     model update length (default 256)
+#   --dim D     model update length of the synthetic updates (default 256)
 #   --clients N clients, at least 5 (default 5); the appliance's peak memory in the summary
 #               should not grow with N, since contributions are added as they arrive
+#   --train     send trained updates instead of synthetic ones: data/wdbc.csv is dealt out
+#               round-robin, one CSV per client, and each client runs `securefed train`
+#               (logistic regression, seed 1, 5 epochs, features standardised by the public
+#               ranges of data/wdbc.schema.json, record-level DP at epsilon 3, delta 1e-5).
+#               The rounds' dimension is the trained parameter count, and the summary gains
+#               `training`. Not with --dim.
 #   --keep      keep the work folder (it is removed at the end otherwise)
 #
 # Progress goes to stderr and the summary to stdout. Needs dotnet, python3 and jq.
@@ -20,8 +27,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=""
 work=""
-dim=256
+dim=""
 client_count=5
+train=0
 keep=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -29,6 +37,7 @@ while [[ $# -gt 0 ]]; do
         --work) work=$2; shift 2 ;;
         --dim) dim=$2; shift 2 ;;
         --clients) client_count=$2; shift 2 ;;
+        --train) train=1; shift ;;
         --keep) keep=1; shift ;;
         *) echo "error: unknown argument '$1'" >&2; exit 2 ;;
     esac
@@ -40,9 +49,18 @@ if ! [[ "$client_count" =~ ^[0-9]+$ ]] || (( client_count < 5 || client_count > 
     echo "error: --clients must be a whole number from 5 to 100" >&2
     exit 2
 fi
+if [[ $train -eq 1 && -n "$dim" ]]; then
+    echo "error: --dim is not used with --train: the trained model sets the dimension" >&2
+    exit 2
+fi
+dim=${dim:-256}
 if ! [[ "$dim" =~ ^[0-9]+$ ]] || (( dim < 1 || dim > 10000000 )); then
     echo "error: --dim must be a whole number from 1 to 10000000" >&2
     exit 2
+fi
+if [[ $train -eq 1 && ! -f "$root/data/wdbc.csv" ]]; then
+    echo "error: --train needs $root/data/wdbc.csv" >&2
+    exit 1
 fi
 
 for tool in dotnet python3 jq; do
@@ -201,7 +219,8 @@ fi
 
 # --- Model updates: small float32 vectors, one .npy file per client, well inside the clip
 # norm of 1.
-python3 - "$work/updates" "$dim" "${#clients[@]}" <<'EOF'
+synthetic_updates() {
+    python3 - "$work/updates" "$dim" "${#clients[@]}" <<'EOF'
 import struct, sys
 folder, dim, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 for c in range(count):
@@ -212,6 +231,58 @@ for c in range(count):
         f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode("latin1"))
         f.write(struct.pack("<%df" % dim, *values))
 EOF
+}
+
+# --- Or trained updates: each client trains on its share of wdbc from the same seeded start.
+# The features are standardised by the schema's public ranges (mean the midpoint, scale a
+# sixth of the width, as FeatureSchema.RangeMoments), so no client's data shapes them.
+# The record-level accountant (record-dp.json) shares the participant's state folder without
+# sharing a name with its files. Limitation: one training call serves both rounds, so the
+# accountant is planned for two calls but spends the epsilon of one; sending the same update
+# twice is post-processing and costs no more at the record level.
+trained_updates() {
+    mkdir -p "$work/data"
+    python3 - "$root/data" "$work/data" "${#clients[@]}" <<'EOF'
+import json, sys
+source, folder, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(f"{source}/wdbc.csv") as f:
+    header, *rows = f.read().splitlines()
+for c in range(count):
+    with open(f"{folder}/client-{c + 1}.csv", "w") as f:
+        f.write("\n".join([header, *rows[c::count]]) + "\n")
+with open(f"{source}/wdbc.schema.json") as f:
+    features = json.load(f)["features"]
+moments = {
+    "mean": [(r["min"] + r["max"]) / 2 for r in features],
+    "scale": [(r["max"] - r["min"]) / 6 for r in features],
+}
+with open(f"{folder}/standardization.json", "w") as f:
+    json.dump(moments, f)
+EOF
+    for name in "${clients[@]}"; do
+        securefed train --data "$work/data/$name.csv" --label-column diagnosis --classes B,M \
+            --standardization "$work/data/standardization.json" --seed 1 --epochs 5 \
+            --update-out "$work/updates/$name.npy" \
+            --record-epsilon 3 --record-delta 1e-5 --planned-rounds 2 \
+            --state-dir "$work/parties/$name" \
+            --json >"$work/logs/$name.train.json" 2>"$work/logs/$name.train.log"
+    done
+    local reports=() lengths
+    for name in "${clients[@]}"; do reports+=("$work/logs/$name.train.json"); done
+    lengths=$(jq -s '[.[].update_length] | unique' "${reports[@]}")
+    if [[ $(jq length <<<"$lengths") -ne 1 ]]; then
+        echo "error: the clients' updates differ in length: $lengths" >&2
+        exit 1
+    fi
+    dim=$(jq '.[0]' <<<"$lengths")
+}
+
+if [[ $train -eq 1 ]]; then
+    log "training ${#clients[@]} clients on their shares of wdbc"
+    trained_updates
+else
+    synthetic_updates
+fi
 
 # One round: clients wait for their task first, then the operator opens the round. Every
 # client must contribute: with distributed noise a round that may finish with fewer clients
@@ -278,6 +349,14 @@ rounds=$(for mode in mask he; do
         jq -c --arg client "$name" '.rounds[0] + {client: $client}' "$work/logs/$name.$mode.json"
     done
 done | jq -s .)
+training='null'
+if [[ $train -eq 1 ]]; then
+    training=$(for name in "${clients[@]}"; do
+        jq -c --arg client "$name" '{client: $client, examples, parameters, update_length,
+            accuracy_before, accuracy_after, record_epsilon, record_delta}' \
+            "$work/logs/$name.train.json"
+    done | jq -s .)
+fi
 custodians_json=$(for name in "${custodians[@]}"; do
     jq -c --arg custodian "$name" '. + {custodian: $custodian}' "$work/logs/$name.json" 2>/dev/null \
         || echo "{\"custodian\": \"$name\", \"error\": \"no report\"}"
@@ -289,6 +368,7 @@ jq -n \
     --argjson open_mask "$(cat "$work/logs/open-mask.json")" \
     --argjson open_he "$(cat "$work/logs/open-he.json")" \
     --argjson rounds "$rounds" \
+    --argjson training "$training" \
     --argjson custodians "$custodians_json" \
     --argjson export "$export_json" \
     --argjson status "$status_json" \
@@ -304,6 +384,7 @@ jq -n \
         work: (if $kept == 1 then $work else null end),
         ceremony: $ceremony,
         rounds_opened: [$open_mask.round, $open_he.round],
+        model_dimensions: [$open_mask.model_dimension, $open_he.model_dimension],
         contributed: ([$rounds[] | select(.status == "contributed")] | length),
         receipts_verified: ([$rounds[] | select(.receipt_verified)] | length),
         clients: $rounds,
@@ -311,4 +392,4 @@ jq -n \
         ledger: $export,
         status: $status,
         offline_status: $offline
-    }'
+    } + (if $training == null then {} else {training: $training} end)'

@@ -28,14 +28,53 @@ public sealed class LoopbackFederationScriptTests : IDisposable
     [Fact]
     public async Task SeparateProcessesRunOneRoundPerModeAndTheLedgerVerifies()
     {
-        string script = Path.Combine(RepositoryRoot(), "scripts", "loopback-federation.sh");
-        var (exit, stdout, stderr) = await RunAsync(
-            "bash", [script, "--bin", AppContext.BaseDirectory, "--work", _work, "--keep", "--dim", "96"]);
-        Assert.True(exit == 0, $"The script failed ({exit}):\n{stderr}");
-
-        using var summary = JsonDocument.Parse(stdout);
+        using var summary = await RunScriptAsync("--dim", "96");
         var root = summary.RootElement;
 
+        Assert.Equal([96, 96], ModelDimensions(root));
+        Assert.False(root.TryGetProperty("training", out _));
+        await AssertBothRoundsCompletedAndVerifyAsync(root);
+    }
+
+    [Fact]
+    public async Task TrainedUpdatesOfLogisticRegressionOnWdbcRunOneRoundPerMode()
+    {
+        using var summary = await RunScriptAsync("--train");
+        var root = summary.RootElement;
+
+        // Each client trained on its round-robin share of the 569 rows, under record-level DP.
+        var training = root.GetProperty("training").EnumerateArray().ToList();
+        Assert.Equal(5, training.Count);
+        Assert.Equal(569, training.Sum(t => t.GetProperty("examples").GetInt32()));
+        Assert.All(training, t =>
+        {
+            double accuracy = t.GetProperty("accuracy_after").GetDouble();
+            Assert.True(accuracy > 0 && accuracy <= 1, $"accuracy {accuracy}");
+            double epsilon = t.GetProperty("record_epsilon").GetDouble();
+            Assert.True(epsilon > 0 && epsilon <= 3, $"record epsilon {epsilon}");
+        });
+
+        // Logistic regression on 30 features and 2 classes: 2 x 30 weights and 2 biases, and
+        // both rounds were opened for exactly that many values.
+        Assert.All(training, t => Assert.Equal(62, t.GetProperty("parameters").GetInt32()));
+        Assert.Equal([62, 62], ModelDimensions(root));
+        await AssertBothRoundsCompletedAndVerifyAsync(root);
+    }
+
+    private async Task<JsonDocument> RunScriptAsync(params string[] options)
+    {
+        string script = Path.Combine(RepositoryRoot(), "scripts", "loopback-federation.sh");
+        var (exit, stdout, stderr) = await RunAsync(
+            "bash", [script, "--bin", AppContext.BaseDirectory, "--work", _work, "--keep", .. options]);
+        Assert.True(exit == 0, $"The script failed ({exit}):\n{stderr}");
+        return JsonDocument.Parse(stdout);
+    }
+
+    private static int[] ModelDimensions(JsonElement root) =>
+        [.. root.GetProperty("model_dimensions").EnumerateArray().Select(d => d.GetInt32())];
+
+    private async Task AssertBothRoundsCompletedAndVerifyAsync(JsonElement root)
+    {
         // The appliance stopped cleanly on SIGTERM, as under systemd.
         Assert.Equal(0, root.GetProperty("appliance_exit").GetInt32());
         Assert.True(root.GetProperty("appliance_peak_rss_bytes").GetInt64() > 0);
