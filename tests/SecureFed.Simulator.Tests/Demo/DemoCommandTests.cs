@@ -76,6 +76,9 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(epsilon, root.GetProperty("record_epsilon").GetDouble());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("client_epsilon").ValueKind);
         Assert.Equal(1e-5, root.GetProperty("delta").GetDouble());
+
+        // With DP the features are standardised by the public schema, at no privacy cost.
+        Assert.StartsWith("public schema", root.GetProperty("standardization").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, root.GetProperty("rounds").GetInt32());
         Assert.Equal(4, root.GetProperty("clients").GetInt32());
         Assert.True(root.GetProperty("seconds").GetDouble() > 0);

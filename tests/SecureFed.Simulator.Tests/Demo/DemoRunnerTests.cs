@@ -62,19 +62,21 @@ public class DemoRunnerTests
         var options = new DemoOptions
         {
             Dataset = "wdbc", Modes = ["mask"], Clients = 4, Rounds = 3, RecordEpsilon = 8, BatchSize = 16,
-            Partition = "iid",
+            Partition = "iid", Standardization = "moments",
         };
 
         var report = await DemoRunner.RunAsync(options, cancellation: timeout.Token);
 
-        // Every client planned its DP-SGD steps for all three rounds, so after the last round
-        // the largest client's spend is its target, to the calibration's precision.
+        // Every client planned its DP-SGD steps for all three rounds, with the noised moments
+        // round charged first, so after the last round the largest client's spend is its
+        // target, to the calibration's precision.
         Assert.NotNull(report.RecordEpsilon);
         Assert.InRange(report.RecordEpsilon.Value, 8 * 0.95, 8);
         Assert.Equal(1e-5, report.Delta);
         Assert.Null(report.ClientEpsilon);
         Assert.Equal(report.RecordEpsilon, report.Epsilon);
         Assert.Equal("record", report.PrivacyLevel);
+        Assert.StartsWith("noised moments", report.Standardization, StringComparison.Ordinal);
         Assert.True(report.Accuracy["mask"] > 0.8, $"mask accuracy {report.Accuracy["mask"]}");
     }
 
