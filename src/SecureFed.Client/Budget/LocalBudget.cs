@@ -9,6 +9,7 @@
 
 using System.Globalization;
 using System.Text.Json;
+using SecureFed.Client.State;
 using SecureFed.Privacy.Accounting;
 using SecureFed.Privacy.Accounting.Pld;
 
@@ -160,7 +161,7 @@ public sealed class LocalBudget
         CheckRound(next);
         _ = Epsilon([next]);
 
-        using FileStream guard = AcquireLock();
+        using FileStream guard = StateDirectory.LockFile(FilePath, LockTimeout);
         List<RoundMechanism> rounds = Read(FilePath)._rounds;
         double before = Epsilon(rounds);
         if (rounds.Exists(r => SameRound(r, next)))
@@ -407,34 +408,6 @@ public sealed class LocalBudget
         finally
         {
             File.Delete(temporary);
-        }
-    }
-
-    private FileStream AcquireLock()
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        string path = FilePath + ".lock";
-        DateTime deadline = DateTime.UtcNow + LockTimeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, options);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(50);
-            }
         }
     }
 

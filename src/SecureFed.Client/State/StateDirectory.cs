@@ -228,6 +228,41 @@ public static class StateDirectory
         }
     }
 
+    /// <summary>
+    /// Takes the lock of <paramref name="path"/>: an exclusively opened <c>PATH.lock</c>
+    /// (created 0600), retried every 50 ms until <paramref name="timeout"/>. Whoever holds the
+    /// returned stream holds the lock; disposing it releases the lock. The lock file stays, so
+    /// that two processes never race to create it.
+    /// </summary>
+    /// <exception cref="IOException">Another process held the lock for the whole timeout.</exception>
+    public static FileStream LockFile(string path, TimeSpan timeout)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path + ".lock", options);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
     /// <summary>Reads a whole file of at most <paramref name="limit"/> bytes.</summary>
     /// <exception cref="InvalidDataException">The file is larger.</exception>
     public static byte[] ReadSmall(string path, long limit)

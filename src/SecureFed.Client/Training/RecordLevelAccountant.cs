@@ -152,7 +152,7 @@ public sealed class RecordLevelAccountant
 
         string folder = Path.GetDirectoryName(FilePath)!;
         StateDirectory.CreatePrivateFolder(folder);
-        using FileStream guard = AcquireLock();
+        using FileStream guard = StateDirectory.LockFile(FilePath, LockTimeout);
 
         RecordLevelDpFile current = _file;
         if (File.Exists(FilePath))
@@ -284,34 +284,6 @@ public sealed class RecordLevelAccountant
             catch (ArgumentOutOfRangeException e)
             {
                 throw Bad(path, $"call {i} is out of range: {e.Message}");
-            }
-        }
-    }
-
-    private FileStream AcquireLock()
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        string path = FilePath + ".lock";
-        DateTime deadline = DateTime.UtcNow + LockTimeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, options);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(50);
             }
         }
     }

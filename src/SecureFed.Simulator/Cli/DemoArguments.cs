@@ -74,7 +74,8 @@ internal sealed class DemoArguments
 
     private readonly Option<double?> _momentsShare = new("--moments-share")
     {
-        Description = "With --standardize moments, the share of record-level epsilon spent on the moments (default 0.3).",
+        Description = "With --standardize moments, the share of record-level epsilon spent on the moments "
+            + "(default 0.3).",
     };
 
     private readonly Option<string> _standardize = Choice(
