@@ -234,8 +234,10 @@ EOF
 }
 
 # --- Or trained updates: each client trains on its share of wdbc from the same seeded start.
-# The features are standardised by the schema's public ranges (mean the midpoint, scale a
-# sixth of the width, as FeatureSchema.RangeMoments), so no client's data shapes them.
+# The features are standardised by the schema's public ranges, so no client's data shapes
+# them: each is clamped to its range and put on its log scale where the schema gives a
+# log_offset (the "preprocessing" of the standardization file), then centred on the midpoint
+# of the range on that scale and divided by a sixth of its width (FeatureSchema.RangeMoments).
 # The record-level accountant (record-dp.json) shares the participant's state folder without
 # sharing a name with its files. Limitation: one training call serves both rounds, so the
 # accountant is planned for two calls but spends the epsilon of one; sending the same update
@@ -243,7 +245,7 @@ EOF
 trained_updates() {
     mkdir -p "$work/data"
     python3 - "$root/data" "$work/data" "${#clients[@]}" <<'EOF'
-import json, sys
+import json, math, sys
 source, folder, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with open(f"{source}/wdbc.csv") as f:
     header, *rows = f.read().splitlines()
@@ -252,9 +254,13 @@ for c in range(count):
         f.write("\n".join([header, *rows[c::count]]) + "\n")
 with open(f"{source}/wdbc.schema.json") as f:
     features = json.load(f)["features"]
+def scaled(r, x):
+    return math.log(x + r["log_offset"]) if "log_offset" in r else x
+ends = [(scaled(r, r["min"]), scaled(r, r["max"])) for r in features]
 moments = {
-    "mean": [(r["min"] + r["max"]) / 2 for r in features],
-    "scale": [(r["max"] - r["min"]) / 6 for r in features],
+    "preprocessing": features,
+    "mean": [(lo + hi) / 2 for lo, hi in ends],
+    "scale": [(hi - lo) / 6 for lo, hi in ends],
 }
 with open(f"{folder}/standardization.json", "w") as f:
     json.dump(moments, f)

@@ -15,7 +15,9 @@ internal static class TrainCommand
 {
     private const string StandardizationHelp =
         "JSON {\"mean\": [...], \"scale\": [...]}, one number per feature in the CSV's column "
-        + "order without the label column; each feature x becomes (x - mean) / scale.";
+        + "order without the label column; each feature x becomes (x - mean) / scale. An "
+        + "optional \"preprocessing\" array of {\"min\", \"max\", \"log_offset\"} per feature "
+        + "clamps x to [min, max] and, with an offset, takes ln(x + offset) first.";
 
     /// <summary>Builds the command.</summary>
     public static Command Create()

@@ -151,12 +151,15 @@ internal static class TrainRun
 
         try
         {
-            var (mean, scale) = StandardizationFile.Read(standardization, data.FeatureCount);
-            return data.Standardize(mean, scale);
+            return StandardizationFile.Read(standardization, data.FeatureCount).Apply(data);
         }
         catch (InvalidDataException e)
         {
             throw new UsageException($"--standardization: {e.Message}", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--data: {e.Message}", e);
         }
     }
 

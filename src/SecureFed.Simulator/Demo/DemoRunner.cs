@@ -44,6 +44,12 @@ public static class DemoRunner
         var (rawClients, rawTest) = Prepare(options);
         var schema = FeatureSchema.Load(SchemaPath(options));
         schema.CheckMatches(rawTest);
+
+        // Every run models the features as the schema puts them: clamped to the public ranges
+        // and on a log scale where the schema says so. Private moments start from the raw rows,
+        // since PrivateFeatureMoments applies the same map itself.
+        var preparedClients = rawClients.Select(schema.Prepare).ToArray();
+        var preparedTest = schema.Prepare(rawTest);
         int rows = rawClients.Sum(d => d.RowCount);
 
         // The server is trusted with nothing but a bound: no client holds more rows than the
@@ -75,7 +81,8 @@ public static class DemoRunner
         try
         {
             (float[] mean, float[] scale, standardization, double? momentsMultiplier) = await StandardizationAsync(
-                options, schema, first, rawClients, cancellation).ConfigureAwait(false);
+                options, schema, first, rawClients, preparedClients, cancellation).ConfigureAwait(false);
+            standardization += ScaleNote(schema);
             var recordDp = options.RecordEpsilon is { } recordTarget
                 ? new RecordLevelDpOptions
                 {
@@ -85,8 +92,8 @@ public static class DemoRunner
                     PriorGaussianNoiseMultiplier = momentsMultiplier,
                 }
                 : null;
-            clientData = [.. rawClients.Select(d => d.Standardize(mean, scale))];
-            test = rawTest.Standardize(mean, scale);
+            clientData = [.. preparedClients.Select(d => d.Standardize(mean, scale))];
+            test = preparedTest.Standardize(mean, scale);
             double startSeconds = firstTimer.Elapsed.TotalSeconds;
 
             using (var baseline = new FederatedAveraging(clientData, test, training, server: options.Server))
@@ -98,8 +105,8 @@ public static class DemoRunner
                 models["baseline"] = baseline.FinalParameters;
                 finalAccuracy["baseline"] = baseline.FinalAccuracy;
                 model = new DemoModel(
-                    training.Model, training.HiddenUnits, test.FeatureCount, test.ClassNames, mean, scale,
-                    standardization);
+                    training.Model, training.HiddenUnits, test.FeatureCount, test.ClassNames,
+                    [.. schema.Features.Select(DemoFeature.From)], mean, scale, standardization);
             }
 
             for (int m = 0; m < options.Modes.Count; m++)
@@ -238,6 +245,7 @@ public static class DemoRunner
             FeatureSchema schema,
             SecureAggregator? aggregator,
             TabularDataSet[] rawClients,
+            TabularDataSet[] preparedClients,
             CancellationToken cancellation)
     {
         bool anyDp = options.Epsilon is not null || options.RecordEpsilon is not null;
@@ -250,7 +258,7 @@ public static class DemoRunner
 
         if (aggregator is null)
         {
-            var (pooledMean, pooledScale) = PooledMoments(rawClients);
+            var (pooledMean, pooledScale) = PooledMoments(preparedClients);
             return (pooledMean, pooledScale, "moments of the pooled rows (no protected mode)", null);
         }
 
@@ -268,7 +276,8 @@ public static class DemoRunner
             return (estimate.Mean, estimate.Scale, description, multiplier);
         }
 
-        var (mean, scale) = await MomentsAsync(aggregator, rawClients, cancellation).ConfigureAwait(false);
+        var (mean, scale) = await MomentsAsync(aggregator, preparedClients, schema, cancellation)
+            .ConfigureAwait(false);
         return (mean, scale, "exact moments from one protected round", null);
     }
 
@@ -293,16 +302,26 @@ public static class DemoRunner
         return moments.Decode([.. aggregate.Select(codec.ToSigned)]);
     }
 
-    /// <summary>Feature means and standard deviations from one protected round of per-client sums.</summary>
+    /// <summary>
+    /// Feature means and standard deviations from one protected round of per-client sums of
+    /// <see cref="FeatureSchema.Prepare"/>d rows, on the model's scale.
+    /// </summary>
+    /// <param name="aggregator">The appliance that sums the contributions.</param>
+    /// <param name="clientData">Each client's rows, prepared by <paramref name="schema"/>.</param>
+    /// <param name="schema">The public schema whose ranges bound every prepared value, and so
+    /// size the modulus without looking at any client's rows.</param>
+    /// <param name="cancellation">Cancels the round.</param>
     public static async Task<(float[] Mean, float[] Scale)> MomentsAsync(
-        SecureAggregator aggregator, IReadOnlyList<TabularDataSet> clientData, CancellationToken cancellation)
+        SecureAggregator aggregator,
+        IReadOnlyList<TabularDataSet> clientData,
+        FeatureSchema schema,
+        CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(aggregator);
         ArgumentNullException.ThrowIfNull(clientData);
+        ArgumentNullException.ThrowIfNull(schema);
 
-        // Limitation: the bound on feature magnitudes that sizes the modulus is read from the
-        // clients' rows here; a real federation would publish it with the data schema.
-        double bound = clientData.Max(d => d.RowCount == 0 ? 0 : MaxAbs(d.Features));
+        double bound = schema.Features.Max(range => Math.Max(Math.Abs(range.Low), Math.Abs(range.High)));
         var codec = ProtectedMoments.Codec(bound, clientData.Sum(d => d.RowCount), clientData.Count);
         var inputs = clientData.Select(d => ProtectedMoments.Encode(d, codec)).ToArray();
         ulong[] aggregate = await aggregator.AggregateAsync(inputs, codec.Bits, cancellation).ConfigureAwait(false);
@@ -342,19 +361,20 @@ public static class DemoRunner
         return counts;
     }
 
+    // How the schema put the features on their scale, for the report.
+    private static string ScaleNote(FeatureSchema schema)
+    {
+        int logs = schema.Features.Count(range => range.LogOffset is not null);
+        return logs == 0
+            ? ", after clamping each feature to its public range"
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $", after clamping each feature to its public range and putting {logs} of "
+                + $"{schema.FeatureCount} on a log scale, ln(x + offset)");
+    }
+
     private static string SchemaPath(DemoOptions options) =>
         Path.Combine(options.DataDirectory ?? FindDataDirectory(), options.Dataset + ".schema.json");
-
-    private static double MaxAbs(ReadOnlySpan<float> values)
-    {
-        double largest = 0;
-        foreach (float value in values)
-        {
-            largest = Math.Max(largest, Math.Abs(value));
-        }
-
-        return largest;
-    }
 
     private static ProtectionMode ToProtection(string mode) => mode == "he" ? ProtectionMode.He : ProtectionMode.Mask;
 

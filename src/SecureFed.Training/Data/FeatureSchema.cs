@@ -3,9 +3,14 @@
 // ranges are what bounds one record's influence on private statistics (see
 // PrivateFeatureMoments), so they must not be computed from the private rows themselves.
 //
+// A feature may also name a log offset: the model then sees ln(x + offset) of the clamped
+// value, and every statistic over the schema (RangeMoments, PrivateFeatureMoments) is taken
+// on that scale. See FeatureRange for why.
+//
 // File format (JSON):
 //   {"label": "diagnosis", "classes": ["B", "M"],
-//    "features": [{"name": "radius_mean", "min": 6, "max": 29}, ...]}
+//    "features": [{"name": "radius_mean", "min": 6, "max": 29},
+//                 {"name": "area_se", "min": 0, "max": 550, "log_offset": 5.5}, ...]}
 
 using System.Globalization;
 using System.Text.Json;
@@ -182,8 +187,9 @@ public sealed class FeatureSchema
     }
 
     /// <summary>
-    /// Maps feature <paramref name="feature"/>'s raw value to u = clamp((x - min) /
-    /// (max - min), 0, 1).
+    /// Maps feature <paramref name="feature"/>'s raw value to u = (m(x) - m(min)) /
+    /// (m(max) - m(min)) in [0, 1], where m is <see cref="FeatureRange.Map"/>: the clamp to
+    /// the range followed by the feature's log scale, if it has one.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
     /// <exception cref="ArgumentException">The value is NaN.</exception>
@@ -192,15 +198,9 @@ public sealed class FeatureSchema
         ArgumentOutOfRangeException.ThrowIfNegative(feature);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(feature, FeatureCount);
 
-        // A NaN would pass through the clamp and then break every bound that the range is
-        // there to give, so it is refused rather than mapped anywhere.
-        if (double.IsNaN(value))
-        {
-            throw new ArgumentException($"Feature {feature} is NaN.", nameof(value));
-        }
-
         var range = _features[feature];
-        return Math.Clamp((value - range.Min) / range.Width, 0.0, 1.0);
+        var (low, high) = (range.Low, range.High);
+        return Math.Clamp((range.Map(value) - low) / (high - low), 0.0, 1.0);
     }
 
     /// <summary>
@@ -230,9 +230,10 @@ public sealed class FeatureSchema
     }
 
     /// <summary>
-    /// Each feature's range midpoint, and a sixth of its range as the scale, for
-    /// <see cref="TabularDataSet.Standardize"/>: every value in range then maps into
-    /// [-3, 3]. They come from the schema alone and so cost no privacy: the fallback when
+    /// Each feature's range midpoint, and a sixth of its range as the scale, both on the
+    /// model's scale (<see cref="FeatureRange.Low"/> to <see cref="FeatureRange.High"/>), for
+    /// <see cref="TabularDataSet.Standardize"/> of <see cref="Prepare"/>d data: every value in
+    /// range then maps into [-3, 3]. They come from the schema alone and so cost no privacy: the fallback when
     /// no protected round can estimate the moments.
     /// </summary>
     /// <remarks>
@@ -243,36 +244,23 @@ public sealed class FeatureSchema
     /// shrink with it.
     /// </remarks>
     public (float[] Mean, float[] Scale) RangeMoments() =>
-        ([.. _features.Select(range => (float)(range.Min + (range.Width / 2)))],
-         [.. _features.Select(range => (float)(range.Width / RangeRuleDivisor))]);
+        ([.. _features.Select(range => (float)((range.Low + range.High) / 2))],
+         [.. _features.Select(range => (float)((range.High - range.Low) / RangeRuleDivisor))]);
 
     /// <summary>The range over the standard deviation that <see cref="RangeMoments"/> assumes.</summary>
     public const double RangeRuleDivisor = 6;
 
     /// <summary>
-    /// <paramref name="data"/> with every feature clamped to its public range, as a new data
-    /// set: the data that private statistics over this schema describe.
+    /// <paramref name="data"/> with every feature clamped to its public range and put on its
+    /// scale (<see cref="FeatureRange.Map"/>), as a new data set: the features the model sees
+    /// before standardisation, and the data that private statistics over this schema describe.
     /// </summary>
     /// <exception cref="ArgumentException">The data set does not match the schema, or a
     /// value is NaN.</exception>
-    public TabularDataSet Clamp(TabularDataSet data)
+    public TabularDataSet Prepare(TabularDataSet data)
     {
         CheckMatches(data);
-        var source = data.Features;
-        var features = new float[source.Length];
-        for (var i = 0; i < features.Length; i++)
-        {
-            var column = i % FeatureCount;
-            if (float.IsNaN(source[i]))
-            {
-                throw new ArgumentException($"Feature {column} is NaN.", nameof(data));
-            }
-
-            var range = _features[column];
-            features[i] = (float)Math.Clamp(source[i], range.Min, range.Max);
-        }
-
-        return new TabularDataSet(features, data.Labels.ToArray(), FeatureCount, data.ClassNames);
+        return data.MapFeatures(_features);
     }
 
     private static void CheckClasses(IReadOnlyList<string> classes)
@@ -308,7 +296,7 @@ public sealed class FeatureSchema
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < features.Count; i++)
         {
-            var (name, min, max) = features[i];
+            var (name, min, max, logOffset) = features[i];
             if (string.IsNullOrEmpty(name))
             {
                 throw new FormatException($"Feature {i} has no name.");
@@ -338,6 +326,13 @@ public sealed class FeatureSchema
                     $"Feature '{name}' has a range [{Show(min)}, {Show(max)}] too wide "
                     + "for a double.");
             }
+
+            if (logOffset is { } offset && !(double.IsFinite(offset) && min + offset > 0))
+            {
+                throw new FormatException(
+                    $"Feature '{name}' has log_offset {Show(offset)}: min + log_offset must "
+                    + "be positive and finite for ln(x + log_offset) to exist on the range.");
+            }
         }
     }
 
@@ -352,7 +347,20 @@ public sealed class FeatureSchema
         var name = ReadString(Property(element, "name", where), $"{where}.name");
         var min = ReadNumber(Property(element, "min", where), $"{where}.min");
         var max = ReadNumber(Property(element, "max", where), $"{where}.max");
-        return new FeatureRange(name, min, max);
+        double? logOffset = element.TryGetProperty("log_offset", out var offset)
+            ? ReadNumber(offset, $"{where}.log_offset")
+            : null;
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Name is not ("name" or "min" or "max" or "log_offset"))
+            {
+                throw new FormatException(
+                    $"{where} has an unknown property '{property.Name}'; a feature has name, "
+                    + "min, max and optionally log_offset.");
+            }
+        }
+
+        return new FeatureRange(name, min, max, logOffset);
     }
 
     private static JsonElement Property(JsonElement element, string name, string? where = null) =>

@@ -190,6 +190,30 @@ public sealed class TabularDataSet
     }
 
     /// <summary>
+    /// This data set with each feature clamped to its range and put on its scale by
+    /// <see cref="FeatureRange.Map"/>, as a new data set.
+    /// </summary>
+    /// <param name="ranges">One range per feature, in column order.</param>
+    /// <exception cref="ArgumentException">The number of ranges is not the number of features,
+    /// or a value is NaN.</exception>
+    public TabularDataSet MapFeatures(IReadOnlyList<FeatureRange> ranges)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        if (ranges.Count != FeatureCount)
+        {
+            throw new ArgumentException($"Need {FeatureCount} ranges.", nameof(ranges));
+        }
+
+        var features = new float[_features.Length];
+        for (var i = 0; i < features.Length; i++)
+        {
+            features[i] = (float)ranges[i % FeatureCount].Map(_features[i]);
+        }
+
+        return new TabularDataSet(features, _labels, FeatureCount, ClassNames);
+    }
+
+    /// <summary>
     /// This data set with each feature shifted by <paramref name="mean"/> and divided by
     /// <paramref name="scale"/>, as a new data set.
     /// </summary>

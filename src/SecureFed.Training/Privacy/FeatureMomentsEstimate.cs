@@ -2,11 +2,13 @@ namespace SecureFed.Training.Privacy;
 
 /// <summary>
 /// Feature moments decoded from the aggregate of <see cref="PrivateFeatureMoments"/>
-/// contributions: per feature a mean and a scale in raw units, ready for
-/// <see cref="Data.TabularDataSet.Standardize"/>, and the same in the unit range.
+/// contributions: per feature a mean and a scale on the model's scale (raw units, or log units
+/// for a feature with a log offset), ready for <see cref="Data.TabularDataSet.Standardize"/> of
+/// <see cref="Data.FeatureSchema.Prepare"/>d data, and the same in the unit range.
 /// </summary>
-/// <param name="Mean">Each feature's estimated mean, in raw units, inside its public range.</param>
-/// <param name="Scale">Each feature's estimated standard deviation, in raw units: between
+/// <param name="Mean">Each feature's estimated mean on the model's scale, inside its public
+/// range.</param>
+/// <param name="Scale">Each feature's estimated standard deviation on the model's scale: between
 /// the floor and half the width of its public range.</param>
 /// <param name="UnitMean">Each feature's estimated mean of u, in [0, 1].</param>
 /// <param name="UnitStd">Each feature's estimated standard deviation of u, in

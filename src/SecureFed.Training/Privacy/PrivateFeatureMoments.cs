@@ -1,6 +1,7 @@
 // Record-level DP feature moments for standardisation: each client releases, once, the noised
-// sums of u_j, u_j^2 and the row count of its rows, where u = clamp((x - lo) / (hi - lo), 0, 1)
-// uses the public ranges of a FeatureSchema. Noise: the discrete Gaussian of Canonne, Kamath
+// sums of u_j, u_j^2 and the row count of its rows, where u = (m(x) - m(lo)) / (m(hi) - m(lo))
+// uses the public ranges of a FeatureSchema and m clamps to the range and applies the
+// feature's log scale if it has one (FeatureSchema.ToUnit). Noise: the discrete Gaussian of Canonne, Kamath
 // and Steinke, "The Discrete Gaussian for Differential Privacy", NeurIPS 2020 (CKS20).
 //
 // Grid: gamma = 2^-g (g = 16 by default). Each row's u_j and u_j^2 are rounded to the nearest
@@ -19,7 +20,8 @@
 // sigma^2 = z^2 2^32 (2d + 1) stays below the sampler's 2^80 for z (2d + 1)^(1/2) < 2^24.
 //
 // Decoding divides the summed coordinates by the noised count, clamps the mean to [0, 1] and
-// the standard deviation to [floor, 0.5], and maps both back to raw units.
+// the standard deviation to [floor, 0.5], and maps both back to the model's scale: raw units,
+// or log units for a feature with a log offset, the scale of FeatureSchema.Prepare.
 //
 // Limitation: as every client adds the whole noise, the aggregate carries K times the variance
 // one client needs, and the variances of u (small next to the noise on the second moments)
@@ -196,7 +198,8 @@ public sealed class PrivateFeatureMoments
 
     /// <summary>
     /// Decodes the coordinate-wise sum of all clients' contributions into feature means and
-    /// scales, in raw units for <see cref="TabularDataSet.Standardize"/>.
+    /// scales on the model's scale, for <see cref="TabularDataSet.Standardize"/> of
+    /// <see cref="FeatureSchema.Prepare"/>d data.
     /// </summary>
     /// <param name="aggregate">The sum of the contributions, <see cref="Dimension"/> long.</param>
     /// <param name="stdFloor">The least standard deviation, in units of a range; in (0, 0.5].
@@ -238,8 +241,9 @@ public sealed class PrivateFeatureMoments
             unitStd[j] = Math.Clamp(std, stdFloor, MaxUnitStd);
 
             var range = Schema.Features[j];
-            mean[j] = (float)(range.Min + (range.Width * unitMean[j]));
-            scale[j] = (float)(range.Width * unitStd[j]);
+            var (low, width) = (range.Low, range.High - range.Low);
+            mean[j] = (float)(low + (width * unitMean[j]));
+            scale[j] = (float)(width * unitStd[j]);
         }
 
         return new FeatureMomentsEstimate(mean, scale, unitMean, unitStd, rowCount);

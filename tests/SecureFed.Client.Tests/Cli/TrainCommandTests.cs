@@ -262,6 +262,25 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_SchemaLogPreprocessing_LearnsOnTheLogScale()
+    {
+        // The federation's public schema: clamp each feature to its range, take ln(x + offset),
+        // then standardise by the range rule on that scale, as the demo does with DP.
+        var schema = FeatureSchema.Load(Path.Combine(AppContext.BaseDirectory, "data", "wdbc.schema.json"));
+        var (mean, scale) = schema.RangeMoments();
+        var preprocessing = schema.Features
+            .Select(f => new { name = f.Name, min = f.Min, max = f.Max, log_offset = f.LogOffset });
+        string path = _folder.File("log.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new { preprocessing, mean, scale }));
+        string update = _folder.File("update.npy");
+
+        var (code, root) = Run(Base(update, "--standardization", path, "--epochs", "5", "--seed", "7"));
+
+        Assert.Equal(0, code);
+        Assert.True(root.GetProperty("accuracy_after").GetDouble() >= 0.9);
+    }
+
+    [Fact]
     public void Train_StandardizationOfTheWrongWidth_IsRefused()
     {
         string bad = _folder.File("narrow.json");

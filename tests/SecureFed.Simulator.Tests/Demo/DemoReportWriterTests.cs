@@ -73,7 +73,7 @@ public sealed class DemoReportWriterTests : IDisposable
     }
 
     [Fact]
-    public void Write_ModelJson_HoldsTheClassesAndStandardisation()
+    public void Write_ModelJson_HoldsTheClassesPreprocessingAndStandardisation()
     {
         DemoReportWriter.Write(Report(), _directory);
 
@@ -85,6 +85,11 @@ public sealed class DemoReportWriterTests : IDisposable
         Assert.Equal([14.125f, -0.5f], Floats(root.GetProperty("mean")));
         Assert.Equal([3.5f, 0.25f], Floats(root.GetProperty("scale")));
         Assert.Equal("noised moments", root.GetProperty("standardization").GetString());
+        var first = root.GetProperty("preprocessing")[0];
+        Assert.Equal("radius", first.GetProperty("name").GetString());
+        Assert.Equal(29, first.GetProperty("max").GetDouble());
+        Assert.Equal(0.29, first.GetProperty("log_offset").GetDouble());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("preprocessing")[1].GetProperty("log_offset").ValueKind);
     }
 
     [Fact]
@@ -168,8 +173,9 @@ public sealed class DemoReportWriterTests : IDisposable
         RecordEpsilonCurves = new Dictionary<string, double[]> { ["mask"] = [1.25, 2.5, 2.987] },
         Bits = 32,
         Model = new DemoModel(
-            ModelKind.LogisticRegression, 64, 2, ["benign", "malignant"], [14.125f, -0.5f], [3.5f, 0.25f],
-            "noised moments"),
+            ModelKind.LogisticRegression, 64, 2, ["benign", "malignant"],
+            [new DemoFeature("radius", 6, 29, 0.29), new DemoFeature("texture", 9, 40, null)],
+            [14.125f, -0.5f], [3.5f, 0.25f], "noised moments"),
         Models = new Dictionary<string, float[]> { ["baseline"] = BaselineModel, ["mask"] = MaskModel },
         Ledgers = new Dictionary<string, byte[]> { ["mask"] = MaskLedger },
         ModeSeconds = new Dictionary<string, double> { ["mask"] = 2 },

@@ -10,6 +10,13 @@ public sealed class FeatureSchemaTests
           {"name": "f0", "min": -1, "max": 3}, {"name": "f1", "min": 0, "max": 0.5}]}
         """;
 
+    // f1 on the log scale: ln(x + 1) over [0, 99] runs from 0 to ln 100.
+    private const string LogSecond =
+        """
+        {"label": "y", "classes": ["a", "b"], "features": [
+          {"name": "f0", "min": 0, "max": 2}, {"name": "f1", "min": 0, "max": 99, "log_offset": 1}]}
+        """;
+
     [Theory]
     [InlineData("wdbc.schema.json", "wdbc.csv", 30)]
     [InlineData("digits.schema.json", "digits.csv", 64)]
@@ -23,7 +30,25 @@ public sealed class FeatureSchemaTests
         schema.CheckMatches(data);
 
         Assert.Equal(featureCount, schema.FeatureCount);
-        Assert.Equal(data.Features.ToArray(), schema.Clamp(data).Features.ToArray());
+        var features = data.Features.ToArray();
+        for (var i = 0; i < features.Length; i++)
+        {
+            var range = schema.Features[i % featureCount];
+            Assert.InRange(features[i], range.Min, range.Max);
+        }
+    }
+
+    [Fact]
+    public void Load_Wdbc_PutsEveryFeatureOnALogScaleWithAPositiveArgument()
+    {
+        var schema = FeatureSchema.Load(TestData.Path("wdbc.schema.json"));
+
+        Assert.All(schema.Features, range =>
+        {
+            Assert.NotNull(range.LogOffset);
+            Assert.True(range.Min + range.LogOffset > 0);
+            Assert.Equal(Math.Log(range.Max + range.LogOffset!.Value), range.High);
+        });
     }
 
     [Fact]
@@ -159,15 +184,81 @@ public sealed class FeatureSchemaTests
     }
 
     [Fact]
-    public void Clamp_OutOfRangeValues_MovesThemToTheEnds()
+    public void Prepare_OutOfRangeValues_MovesThemToTheEnds()
     {
         var schema = FeatureSchema.Parse(TwoFeatures);
         var data = new TabularDataSet([-4f, 0.25f, 2f, 9f], [0, 1], 2, ["a", "b"]);
 
-        var clamped = schema.Clamp(data);
+        var clamped = schema.Prepare(data);
 
         Assert.Equal([-1f, 0.25f, 2f, 0.5f], clamped.Features.ToArray());
         Assert.Equal(data.Labels.ToArray(), clamped.Labels.ToArray());
+    }
+
+    [Fact]
+    public void Prepare_LogFeature_ClampsThenTakesTheLogOfValuePlusOffset()
+    {
+        var schema = FeatureSchema.Parse(LogSecond);
+        var data = new TabularDataSet([0f, 0f, 1f, 9f, 2f, 1000f], [0, 1, 0], 2, ["a", "b"]);
+
+        var prepared = schema.Prepare(data).Features.ToArray();
+
+        Assert.Equal(0f, prepared[0]);
+        Assert.Equal((float)Math.Log(1), prepared[1]);
+        Assert.Equal((float)Math.Log(10), prepared[3]);
+        Assert.Equal((float)Math.Log(100), prepared[5]);
+        Assert.Equal([0f, 1f, 2f], [prepared[0], prepared[2], prepared[4]]);
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0)]
+    [InlineData(9.0, 0.5)]
+    [InlineData(99.0, 1.0)]
+    [InlineData(5000.0, 1.0)]
+    [InlineData(-3.0, 0.0)]
+    public void ToUnit_LogFeature_IsLinearInTheLog(double value, double expected)
+    {
+        var schema = FeatureSchema.Parse(LogSecond);
+
+        Assert.Equal(expected, schema.ToUnit(1, value), 12);
+    }
+
+    [Fact]
+    public void RangeMoments_LogFeature_AreTheMidpointAndSixthOfTheLogRange()
+    {
+        var schema = FeatureSchema.Parse(LogSecond);
+
+        var (mean, scale) = schema.RangeMoments();
+
+        Assert.Equal((float)(Math.Log(100) / 2), mean[1]);
+        Assert.Equal((float)(Math.Log(100) / 6), scale[1]);
+    }
+
+    [Theory]
+    [InlineData("0", "min + log_offset must be positive")]
+    [InlineData("-2", "min + log_offset must be positive")]
+    [InlineData("\"1\"", "log_offset must be a number")]
+    public void Parse_BadLogOffset_IsRefusedWithTheFeatureNamed(string offset, string message)
+    {
+        var json = "{\"label\": \"y\", \"classes\": [\"a\", \"b\"], \"features\": ["
+            + "{\"name\": \"f0\", \"min\": 0, \"max\": 3, \"log_offset\": " + offset + "}]}";
+
+        var error = Assert.Throws<FormatException>(() => FeatureSchema.Parse(json));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownFeatureProperty_IsRefused()
+    {
+        var json = """
+            {"label": "y", "classes": ["a", "b"], "features": [
+              {"name": "f0", "min": 0, "max": 3, "scale": "log"}]}
+            """;
+
+        var error = Assert.Throws<FormatException>(() => FeatureSchema.Parse(json));
+
+        Assert.Contains("unknown property 'scale'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

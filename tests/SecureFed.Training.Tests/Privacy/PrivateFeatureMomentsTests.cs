@@ -10,7 +10,7 @@ public sealed class PrivateFeatureMomentsTests(ITestOutputHelper output)
         """{"label": "y", "classes": ["a", "b"], "features": [{"name": "f", "min": 0, "max": 8}]}""";
 
     [Fact]
-    public void Decode_TinyNoiseOverThreeClients_MatchesFeatureMomentsOfClampedData()
+    public void Decode_TinyNoiseOverThreeClients_MatchesFeatureMomentsOfPreparedData()
     {
         var (schema, data) = Wdbc();
         var moments = new PrivateFeatureMoments(schema, noiseMultiplier: 1e-4);
@@ -26,11 +26,11 @@ public sealed class PrivateFeatureMomentsTests(ITestOutputHelper output)
 
         var estimate = moments.Decode(aggregate, stdFloor: 1e-3);
 
-        var (mean, scale) = schema.Clamp(data).FeatureMoments();
+        var (mean, scale) = schema.Prepare(data).FeatureMoments();
         Assert.InRange(estimate.RowCount, data.RowCount - 0.1, data.RowCount + 0.1);
         for (var j = 0; j < schema.FeatureCount; j++)
         {
-            var width = schema.Features[j].Width;
+            var width = schema.Features[j].High - schema.Features[j].Low;
             Assert.InRange(Math.Abs(estimate.Mean[j] - mean[j]) / width, 0, 1e-4);
             Assert.InRange(Math.Abs(estimate.Scale[j] - scale[j]) / width, 0, 1e-3);
         }
@@ -126,9 +126,10 @@ public sealed class PrivateFeatureMomentsTests(ITestOutputHelper output)
 
         var estimate = moments.Decode(aggregate);
 
-        var (mean, scale) = schema.Clamp(data).FeatureMoments();
+        var (mean, scale) = schema.Prepare(data).FeatureMoments();
         var meanError = Enumerable.Range(0, schema.FeatureCount)
-            .Average(j => Math.Abs(estimate.Mean[j] - mean[j]) / schema.Features[j].Width);
+            .Average(j => Math.Abs(estimate.Mean[j] - mean[j])
+                / (schema.Features[j].High - schema.Features[j].Low));
         var scaleRatio = Enumerable.Range(0, schema.FeatureCount)
             .Average(j => estimate.Scale[j] / scale[j]);
         output.WriteLine(
@@ -137,8 +138,8 @@ public sealed class PrivateFeatureMomentsTests(ITestOutputHelper output)
             + $"scale ratio {scaleRatio:F2}");
         for (var j = 0; j < schema.FeatureCount; j++)
         {
-            // The raw figures are floats: allow their rounding, a few 1e-8 of the range.
-            var (_, min, max) = schema.Features[j];
+            // The figures are floats: allow their rounding, a few 1e-8 of the range.
+            var (min, max) = (schema.Features[j].Low, schema.Features[j].High);
             var slack = 1e-6 * (max - min);
             Assert.InRange(estimate.UnitMean[j], 0, 1);
             Assert.InRange(estimate.UnitStd[j], 0.05, 0.5);
@@ -146,7 +147,7 @@ public sealed class PrivateFeatureMomentsTests(ITestOutputHelper output)
             Assert.InRange(estimate.Scale[j], (0.05 * (max - min)) - slack, (0.5 * (max - min)) + slack);
         }
 
-        var standardised = data.Standardize(estimate.Mean, estimate.Scale);
+        var standardised = schema.Prepare(data).Standardize(estimate.Mean, estimate.Scale);
         Assert.All(standardised.Features.ToArray(), value => Assert.True(float.IsFinite(value)));
     }
 
