@@ -12,6 +12,20 @@ public static class Program
         var root = new RootCommand("securefed-audit: check SecureFed's privacy budget and ledger offline.");
         root.Subcommands.Add(PrivacyCommands.Epsilon());
         root.Subcommands.Add(PrivacyCommands.Calibrate());
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(ReceiptCommand.Create());
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Bad usage is exit code 2 in every command, as is any other input that cannot be used.
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+            }
+
+            return Output.BadParameters;
+        }
+
+        return parsed.Invoke();
     }
 }
