@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using SecureFed.Client.Participation;
 using SecureFed.Crypto.Ckks;
+using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.Identity;
+using SecureFed.Protocol.Ledger;
 using SecureFed.Simulator.Federation;
 
 namespace SecureFed.Simulator.Demo;
@@ -233,6 +235,17 @@ public sealed class SecureAggregator : IAsyncDisposable
         await HeRoundParticipant.DownloadAsync(
             _operator.Connection.Operator.ExportLedger(new ExportLedgerRequest(), cancellationToken: cancellation),
             cancellation).ConfigureAwait(false);
+
+    /// <summary>
+    /// The appliance's signed receipt for ledger entry <paramref name="entryIndex"/>, fetched
+    /// as a participant fetches the receipts it keeps.
+    /// </summary>
+    public async Task<LedgerReceipt> ReceiptAsync(ulong entryIndex, CancellationToken cancellation = default)
+    {
+        var receipt = await _operator.Connection.Federation.GetReceiptAsync(
+            new GetReceiptRequest { EntryIndex = entryIndex }, cancellationToken: cancellation);
+        return receipt.ToRecord();
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -1,0 +1,258 @@
+using System.Text.Json.Nodes;
+using SecureFed.Audit.Tests.Ledgers;
+using SecureFed.Crypto.Signatures;
+using SecureFed.Protocol.Contributions;
+using SecureFed.Protocol.Ledger;
+
+namespace SecureFed.Audit.Tests;
+
+/// <summary>
+/// Each way of tampering with a real federation's ledger is found, named by entry, and
+/// makes verify exit with 1. Cases that change what the ledger says are re-signed with a
+/// test appliance key that the audit pins, so only the change itself can be found.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class LedgerTamperTests(FederationLedgers ledgers)
+{
+    [Fact]
+    public void Verify_FlippedPayloadByte_NamesTheAlteredEntry()
+    {
+        var entries = ledgers.Mask.Entries.ToList();
+        int target = Index(entries, "round.opened");
+        entries[target] = LedgerForge.With(entries[target], payload: LedgerForge.Flip(entries[target].Payload, 20));
+
+        var failures = Verify(Rebuild(ledgers.Mask, entries));
+
+        Assert.Contains(failures, f => f.Check == "chain" && f.Entry == target && f.Reason.Contains("was altered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_FlippedSignatureByte_NamesTheEntry()
+    {
+        var entries = ledgers.He.Entries.ToList();
+        int target = Index(entries, "contribution");
+        entries[target] = LedgerForge.With(entries[target], signature: LedgerForge.Flip(entries[target].Signature, 5));
+
+        var failures = Verify(Rebuild(ledgers.He, entries));
+
+        var finding = Assert.Single(failures);
+        Assert.Equal("signature", finding.Check);
+        Assert.Equal(target, finding.Entry);
+    }
+
+    [Fact]
+    public void Verify_FlippedHashByte_NamesTheEntryAndTheBrokenLink()
+    {
+        var entries = ledgers.Mask.Entries.ToList();
+        int target = Index(entries, "round.closed");
+        entries[target] = LedgerForge.With(entries[target], hash: LedgerForge.Flip(entries[target].Hash, 0));
+
+        var failures = Verify(Rebuild(ledgers.Mask, entries));
+
+        Assert.Contains(failures, f => f.Entry == target && f.Reason.Contains("was altered", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Entry == target + 1 && f.Reason.Contains("does not link", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_RemovedEntry_NamesTheMissingEntry()
+    {
+        var entries = ledgers.Mask.Entries.ToList();
+        int target = Index(entries, "contribution");
+        entries.RemoveAt(target);
+
+        var failures = Verify(Rebuild(ledgers.Mask, entries));
+
+        Assert.Contains(failures, f => f.Check == "chain" && f.Reason.Contains($"Entry {target} is missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_SwappedEntries_SaysTheyAreOutOfOrder()
+    {
+        var entries = ledgers.He.Entries.ToList();
+        int target = Index(entries, "contribution");
+        (entries[target], entries[target + 1]) = (entries[target + 1], entries[target]);
+
+        var failures = Verify(Rebuild(ledgers.He, entries));
+
+        Assert.Contains(failures, f => f.Check == "chain" && f.Entry == target && f.Reason.Contains("out of order", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_EntryResignedWithAnotherKey_IsNotSignedByTheLedgerKey()
+    {
+        using var forger = Ed25519PrivateKey.Generate();
+        var entries = ledgers.Mask.Entries.ToList();
+        int target = Index(entries, "round.closed");
+        entries[target] = LedgerForge.With(entries[target], signature: forger.Sign(entries[target].Hash.Span));
+
+        var failures = Verify(Rebuild(ledgers.Mask, entries));
+
+        var finding = Assert.Single(failures);
+        Assert.Equal("signature", finding.Check);
+        Assert.Equal(target, finding.Entry);
+        Assert.Contains("not signed by the ledger key", finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_ResignedUnchanged_VerifiesCleanUnderThePinnedTestKey()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+
+        var failures = Verify(LedgerForge.Sign(LedgerForge.Drafts(ledgers.He), appliance), appliance.PublicKey);
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void Verify_ContributionSignedByAFreshKey_IsSignedByANonEnrolledKey()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+        using var stranger = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.Mask);
+        byte[] federationId = Convert.FromBase64String(
+            JsonNode.Parse(drafts[0].Payload)!["federation_id"]!.GetValue<string>());
+        int target = drafts.FindIndex(d => d.Kind == "contribution");
+        var payload = JsonNode.Parse(drafts[target].Payload)!;
+        var statement = new ContributionStatement(
+            federationId,
+            payload["round"]!.GetValue<ulong>(),
+            payload["client_id"]!.GetValue<uint>(),
+            payload["mode"]!.GetValue<byte>(),
+            payload["total_length"]!.GetValue<long>(),
+            Convert.FromBase64String(payload["root"]!.GetValue<string>()));
+        drafts[target] = drafts[target] with
+        {
+            Payload = LedgerForge.Edit(
+                drafts[target].Payload, o => o["signature"] = Convert.ToBase64String(statement.Sign(stranger))),
+        };
+
+        var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
+
+        var finding = Assert.Single(failures);
+        Assert.Equal("contribution", finding.Check);
+        Assert.Equal(target, finding.Entry);
+        Assert.Contains("signed by a non-enrolled key", finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_ContributionFromAnUnknownClient_IsSignedByANonEnrolledKey()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.Mask);
+        int target = drafts.FindIndex(d => d.Kind == "contribution");
+        drafts[target] = drafts[target] with
+        {
+            Payload = LedgerForge.Edit(drafts[target].Payload, o => o["client_id"] = 999),
+        };
+
+        var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
+
+        Assert.Contains(failures, f => f.Check == "contribution" && f.Entry == target
+            && f.Reason.Contains("non-enrolled key: no participant 999", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_SameClientTwiceInARound_IsFound()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.He);
+        int target = drafts.FindIndex(d => d.Kind == "contribution");
+        drafts.Insert(target + 1, drafts[target]);
+
+        var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
+
+        var finding = Assert.Single(failures);
+        Assert.Equal("round", finding.Check);
+        Assert.Equal(target + 1, finding.Entry);
+        Assert.Contains("contributed twice", finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_UnderstatedEpsilon_IsFoundAtItsRound()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.Mask);
+        int target = drafts.FindLastIndex(d => d.Kind == "round.closed");
+        drafts[target] = drafts[target] with
+        {
+            Payload = LedgerForge.Edit(
+                drafts[target].Payload, o => o["epsilon_spent"] = o["epsilon_spent"]!.GetValue<double>() * 0.9),
+        };
+
+        var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
+
+        var finding = Assert.Single(failures);
+        Assert.Equal("budget", finding.Check);
+        Assert.Equal(target, finding.Entry);
+        Assert.Contains("the auditor's accountant gives", finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_UnderstatedEpsilonIfCompleted_IsFound()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.He);
+        int target = drafts.FindLastIndex(d => d.Kind == "round.opened");
+        drafts[target] = drafts[target] with
+        {
+            Payload = LedgerForge.Edit(drafts[target].Payload, o => o["epsilon_if_completed"] = 0.01),
+        };
+
+        var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
+
+        var finding = Assert.Single(failures);
+        Assert.Equal("budget", finding.Check);
+        Assert.Equal(target, finding.Entry);
+    }
+
+    [Fact]
+    public void Verify_ClosedContributorWithoutAContribution_IsFound()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.Mask);
+        int target = drafts.FindIndex(d => d.Kind == "round.closed");
+        drafts[target] = drafts[target] with
+        {
+            Payload = LedgerForge.Edit(drafts[target].Payload, o => ((JsonArray)o["contributors"]!).Add(999)),
+        };
+
+        var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
+
+        Assert.Contains(failures, f => f.Check == "round" && f.Reason.Contains("client 999", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_MissingDecryptionShare_FallsBelowTheThreshold()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.He);
+        int closed = drafts.FindIndex(d => d.Kind == "round.closed");
+        drafts.RemoveAll(d => d.Kind == "decryption.share" && drafts.IndexOf(d) < closed);
+
+        var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
+
+        Assert.Contains(failures, f => f.Check == "decryption" && f.Reason.Contains("threshold", StringComparison.Ordinal));
+    }
+
+    private static int Index(List<LedgerEntry> entries, string kind) => entries.FindIndex(e => e.Kind == kind);
+
+    private static LedgerExport Rebuild(LedgerExport original, List<LedgerEntry> entries) =>
+        new(original.LedgerPublicKey, entries, original.Checkpoint);
+
+    // Through the command line, so that the exit code and the JSON are checked as well.
+    private IReadOnlyList<(string Check, long? Entry, string Reason)> Verify(
+        LedgerExport export, Ed25519PublicKey? pinned = null)
+    {
+        string path = LedgerForge.Write(export, ledgers.Directory);
+        string[] args = pinned is null
+            ? ["verify", "--ledger", path]
+            : ["verify", "--ledger", path, "--ledger-key", Convert.ToHexString(pinned.Bytes.Span)];
+
+        var (code, json) = CliRunner.RunJson(args);
+
+        var failures = CliRunner.Failures(json);
+        Assert.Equal(failures.Count == 0 ? 0 : 1, code);
+        Assert.Equal(failures.Count == 0, json.GetProperty("ok").GetBoolean());
+        return failures;
+    }
+}
