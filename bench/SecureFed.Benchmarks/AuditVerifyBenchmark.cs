@@ -59,9 +59,11 @@ public static class AuditVerifyBenchmark
 
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"audit-verify: {rounds} rounds x {clients} clients"));
-        Console.WriteLine(string.Create(c, $"  entries {report.Entries}, contributions {report.Contributions}, "
+        Console.WriteLine(string.Create(
+            c, $"  entries {report.Entries}, contributions {report.Contributions}, "
             + $"ledger {json.Length / 1e6:F1} MB, epsilon {report.CumulativeEpsilon:G4}"));
-        Console.WriteLine(string.Create(c, $"  build {build.Elapsed.TotalSeconds:F2} s, parse {parse.Elapsed.TotalSeconds:F2} s"));
+        Console.WriteLine(string.Create(
+            c, $"  build {build.Elapsed.TotalSeconds:F2} s, parse {parse.Elapsed.TotalSeconds:F2} s"));
         Console.WriteLine(string.Create(c, $"  audit, first run: {cold.Elapsed.TotalSeconds:F2} s, "
             + $"{report.Entries / cold.Elapsed.TotalSeconds:F0} entries/s"));
         Console.WriteLine(string.Create(c, $"  audit, second run: {warm.Elapsed.TotalSeconds:F2} s, "
@@ -74,7 +76,8 @@ public static class AuditVerifyBenchmark
         using var appliance = Ed25519PrivateKey.Generate();
         using var ca = FederationCa.Create("bench-federation", Validity);
         var ckks = CkksParameters.CreateDefault(8192);
-        var facts = new FederationFacts(RandomNumberGenerator.GetBytes(16), "bench-federation", 100, 1e-5, ckks);
+        var facts = new FederationFacts(
+            RandomNumberGenerator.GetBytes(16), "bench-federation", 100, 1e-5, ckks);
         var ledger = new SyntheticLedger(appliance);
         ledger.Append(LedgerKinds.FederationCreated, LedgerPayloads.FederationCreated(
             facts, ca.Certificate.RawData, appliance.PublicKey.Bytes.Span));
@@ -117,12 +120,14 @@ public static class AuditVerifyBenchmark
         return ledger.Export();
     }
 
-    private static void Enroll(SyntheticLedger ledger, FederationCa ca, byte[] federationId, uint id, Ed25519PrivateKey key)
+    private static void Enroll(
+        SyntheticLedger ledger, FederationCa ca, byte[] federationId, uint id, Ed25519PrivateKey key)
     {
         var identity = new ParticipantIdentity(ParticipantRole.Client, $"client-{id:D4}");
         using var request = ParticipantKeyRequest.Create(identity);
         using var certificate = request.WithCertificate(ca.Issue(request.CsrPem, identity, Validity));
-        byte[] signature = EnrollmentStatement.Sign(certificate, federationId, identity, key.PublicKey.Bytes.Span);
+        byte[] signature = EnrollmentStatement.Sign(
+            certificate, federationId, identity, key.PublicKey.Bytes.Span);
         ledger.Append(LedgerKinds.Enrollment, LedgerPayloads.Enrollment(
             id, identity, key.PublicKey.Bytes.Span, certificate.RawData, signature));
     }
@@ -149,6 +154,8 @@ public static class AuditVerifyBenchmark
     private static int Option(string[] args, string name, int fallback)
     {
         int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+        return at >= 0 && at + 1 < args.Length
+            ? int.Parse(args[at + 1], CultureInfo.InvariantCulture)
+            : fallback;
     }
 }

@@ -15,12 +15,17 @@ internal sealed class SyntheticLedger(Ed25519PrivateKey applianceKey)
     public void Append(string kind, byte[] payload)
     {
         ulong index = (ulong)_entries.Count;
-        byte[] previous = _entries.Count == 0 ? new byte[LedgerEntry.HashSize] : _entries[^1].Hash.ToArray();
+        byte[] previous = _entries.Count == 0
+            ? new byte[LedgerEntry.HashSize]
+            : _entries[^1].Hash.ToArray();
         long time = _start + _entries.Count;
         byte[] hash = LedgerEntry.ComputeHash(index, previous, time, kind, payload);
         _entries.Add(new LedgerEntry(index, previous, time, kind, payload, hash, applianceKey.Sign(hash)));
     }
 
     public LedgerExport Export() =>
-        new(applianceKey.PublicKey, _entries, LedgerCheckpoint.ForEntries(_entries, _start + _entries.Count, applianceKey));
+        new(
+            applianceKey.PublicKey,
+            _entries,
+            LedgerCheckpoint.ForEntries(_entries, _start + _entries.Count, applianceKey));
 }

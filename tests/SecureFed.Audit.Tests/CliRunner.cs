@@ -32,6 +32,8 @@ internal static class CliRunner
     public static IReadOnlyList<(string Check, long? Entry, string Reason)> Failures(JsonElement json) =>
         [.. json.GetProperty("failures").EnumerateArray().Select(f => (
             f.GetProperty("check").GetString()!,
-            f.GetProperty("entry").ValueKind == JsonValueKind.Null ? (long?)null : f.GetProperty("entry").GetInt64(),
+            f.GetProperty("entry").ValueKind == JsonValueKind.Null
+                ? (long?)null
+                : f.GetProperty("entry").GetInt64(),
             f.GetProperty("reason").GetString()!))];
 }

@@ -19,11 +19,13 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
     {
         var entries = ledgers.Mask.Entries.ToList();
         int target = Index(entries, "round.opened");
-        entries[target] = LedgerForge.With(entries[target], payload: LedgerForge.Flip(entries[target].Payload, 20));
+        var altered = LedgerForge.Flip(entries[target].Payload, 20);
+        entries[target] = LedgerForge.With(entries[target], payload: altered);
 
         var failures = Verify(Rebuild(ledgers.Mask, entries));
 
-        Assert.Contains(failures, f => f.Check == "chain" && f.Entry == target && f.Reason.Contains("was altered", StringComparison.Ordinal));
+        Assert.Contains(failures, f =>
+            f.Check == "chain" && f.Entry == target && f.Reason.Contains("was altered", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -31,7 +33,8 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
     {
         var entries = ledgers.He.Entries.ToList();
         int target = Index(entries, "contribution");
-        entries[target] = LedgerForge.With(entries[target], signature: LedgerForge.Flip(entries[target].Signature, 5));
+        var altered = LedgerForge.Flip(entries[target].Signature, 5);
+        entries[target] = LedgerForge.With(entries[target], signature: altered);
 
         var failures = Verify(Rebuild(ledgers.He, entries));
 
@@ -49,8 +52,10 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
 
         var failures = Verify(Rebuild(ledgers.Mask, entries));
 
-        Assert.Contains(failures, f => f.Entry == target && f.Reason.Contains("was altered", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Entry == target + 1 && f.Reason.Contains("does not link", StringComparison.Ordinal));
+        Assert.Contains(failures, f =>
+            f.Entry == target && f.Reason.Contains("was altered", StringComparison.Ordinal));
+        Assert.Contains(failures, f =>
+            f.Entry == target + 1 && f.Reason.Contains("does not link", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -62,7 +67,8 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
 
         var failures = Verify(Rebuild(ledgers.Mask, entries));
 
-        Assert.Contains(failures, f => f.Check == "chain" && f.Reason.Contains($"Entry {target} is missing", StringComparison.Ordinal));
+        Assert.Contains(failures, f =>
+            f.Check == "chain" && f.Reason.Contains($"Entry {target} is missing", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -74,7 +80,8 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
 
         var failures = Verify(Rebuild(ledgers.He, entries));
 
-        Assert.Contains(failures, f => f.Check == "chain" && f.Entry == target && f.Reason.Contains("out of order", StringComparison.Ordinal));
+        Assert.Contains(failures, f =>
+            f.Check == "chain" && f.Entry == target && f.Reason.Contains("out of order", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -83,7 +90,8 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
         using var forger = Ed25519PrivateKey.Generate();
         var entries = ledgers.Mask.Entries.ToList();
         int target = Index(entries, "round.closed");
-        entries[target] = LedgerForge.With(entries[target], signature: forger.Sign(entries[target].Hash.Span));
+        var forged = forger.Sign(entries[target].Hash.Span);
+        entries[target] = LedgerForge.With(entries[target], signature: forged);
 
         var failures = Verify(Rebuild(ledgers.Mask, entries));
 
@@ -98,7 +106,9 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
     {
         using var appliance = Ed25519PrivateKey.Generate();
 
-        var failures = Verify(LedgerForge.Sign(LedgerForge.Drafts(ledgers.He), appliance), appliance.PublicKey);
+        var resigned = LedgerForge.Sign(LedgerForge.Drafts(ledgers.He), appliance);
+
+        var failures = Verify(resigned, appliance.PublicKey);
 
         Assert.Empty(failures);
     }
@@ -123,7 +133,8 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
         drafts[target] = drafts[target] with
         {
             Payload = LedgerForge.Edit(
-                drafts[target].Payload, o => o["signature"] = Convert.ToBase64String(statement.Sign(stranger))),
+                drafts[target].Payload,
+                o => o["signature"] = Convert.ToBase64String(statement.Sign(stranger))),
         };
 
         var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
@@ -147,7 +158,8 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
 
         var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
 
-        Assert.Contains(failures, f => f.Check == "contribution" && f.Entry == target
+        Assert.Contains(failures, f =>
+            f.Check == "contribution" && f.Entry == target
             && f.Reason.Contains("non-enrolled key: no participant 999", StringComparison.Ordinal));
     }
 
@@ -176,7 +188,8 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
         drafts[target] = drafts[target] with
         {
             Payload = LedgerForge.Edit(
-                drafts[target].Payload, o => o["epsilon_spent"] = o["epsilon_spent"]!.GetValue<double>() * 0.9),
+                drafts[target].Payload,
+                o => o["epsilon_spent"] = o["epsilon_spent"]!.GetValue<double>() * 0.9),
         };
 
         var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
@@ -218,7 +231,8 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
 
         var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
 
-        Assert.Contains(failures, f => f.Check == "round" && f.Reason.Contains("client 999", StringComparison.Ordinal));
+        Assert.Contains(failures, f =>
+            f.Check == "round" && f.Reason.Contains("client 999", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -231,10 +245,12 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
 
         var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
 
-        Assert.Contains(failures, f => f.Check == "decryption" && f.Reason.Contains("threshold", StringComparison.Ordinal));
+        Assert.Contains(failures, f =>
+            f.Check == "decryption" && f.Reason.Contains("threshold", StringComparison.Ordinal));
     }
 
-    private static int Index(List<LedgerEntry> entries, string kind) => entries.FindIndex(e => e.Kind == kind);
+    private static int Index(List<LedgerEntry> entries, string kind) =>
+        entries.FindIndex(e => e.Kind == kind);
 
     private static LedgerExport Rebuild(LedgerExport original, List<LedgerEntry> entries) =>
         new(original.LedgerPublicKey, entries, original.Checkpoint);

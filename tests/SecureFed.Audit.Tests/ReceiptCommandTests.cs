@@ -60,7 +60,8 @@ public sealed class ReceiptCommandTests(FederationLedgers ledgers)
         var (code, json) = CliRunner.RunJson("receipt", "--receipt", path, "--ledger", ledgers.HeLedgerPath);
 
         Assert.Equal(1, code);
-        Assert.Contains("inclusion proof", Assert.Single(CliRunner.Failures(json)).Reason, StringComparison.Ordinal);
+        var finding = Assert.Single(CliRunner.Failures(json));
+        Assert.Contains("inclusion proof", finding.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

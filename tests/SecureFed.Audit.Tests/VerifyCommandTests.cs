@@ -21,7 +21,9 @@ public sealed class VerifyCommandTests(FederationLedgers ledgers)
         Assert.Equal(0, code);
         Assert.True(json.GetProperty("ok").GetBoolean());
         Assert.Equal(FederationLedgers.Rounds, json.GetProperty("rounds").GetInt32());
-        Assert.Equal(FederationLedgers.Rounds * FederationLedgers.Clients, json.GetProperty("contributions").GetInt32());
+        Assert.Equal(
+            FederationLedgers.Rounds * FederationLedgers.Clients,
+            json.GetProperty("contributions").GetInt32());
         Assert.False(json.GetProperty("key_pinned").GetBoolean());
         var epsilon = json.GetProperty("epsilon");
         Assert.Equal(FederationLedgers.Rounds, epsilon.GetProperty("per_round").GetArrayLength());
@@ -66,10 +68,12 @@ public sealed class VerifyCommandTests(FederationLedgers ledgers)
 
         Assert.Equal(1, code);
         var failures = CliRunner.Failures(json);
-        Assert.Contains(failures, f => f.Check == "signature" && f.Reason.Contains("not the pinned key", StringComparison.Ordinal));
+        Assert.Contains(failures, f =>
+            f.Check == "signature" && f.Reason.Contains("not the pinned key", StringComparison.Ordinal));
         Assert.Equal(
             ledgers.Mask.Entries.Count,
-            failures.Count(f => f.Entry is not null && f.Reason.Contains("is not signed by the ledger key", StringComparison.Ordinal)));
+            failures.Count(f => f.Entry is not null
+                && f.Reason.Contains("is not signed by the ledger key", StringComparison.Ordinal)));
     }
 
     [Fact]

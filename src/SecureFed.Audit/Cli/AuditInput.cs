@@ -22,7 +22,8 @@ internal static class AuditInput
         }
         catch (FormatException malformed)
         {
-            throw new AuditInputException($"--ledger {path} is not a ledger export: {malformed.Message}", malformed);
+            throw new AuditInputException(
+                $"--ledger {path} is not a ledger export: {malformed.Message}", malformed);
         }
     }
 
@@ -37,7 +38,8 @@ internal static class AuditInput
         }
         catch (Exception malformed) when (malformed is FormatException or ArgumentException)
         {
-            throw new AuditInputException($"--receipt {path} is not a receipt: {malformed.Message}", malformed);
+            throw new AuditInputException(
+                $"--receipt {path} is not a receipt: {malformed.Message}", malformed);
         }
     }
 
@@ -64,7 +66,8 @@ internal static class AuditInput
         if (bytes is null || bytes.Length != Ed25519PublicKey.KeySize)
         {
             throw new AuditInputException(
-                $"--ledger-key: '{Shorten(value)}' is neither a file nor a 32-byte key in hex or base64.");
+                $"--ledger-key: '{Shorten(value)}' is neither a file nor a 32-byte key in hex or " +
+                "base64.");
         }
 
         try
@@ -120,7 +123,8 @@ internal static class AuditInput
 
             if (info.Length > MaxFileBytes)
             {
-                throw new AuditInputException($"{option} {path} is {info.Length} bytes, more than any ledger.");
+                throw new AuditInputException(
+                    $"{option} {path} is {info.Length} bytes, more than any ledger.");
             }
 
             return File.ReadAllBytes(path);
@@ -128,7 +132,8 @@ internal static class AuditInput
         catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException
             or ArgumentException or NotSupportedException or CryptographicException)
         {
-            throw new AuditInputException($"{option} {path} cannot be read: {unreadable.Message}", unreadable);
+            throw new AuditInputException(
+                $"{option} {path} cannot be read: {unreadable.Message}", unreadable);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using SecureFed.Crypto.Signatures;
 using SecureFed.Protocol.Audit;
 using SecureFed.Protocol.Ledger;
 
@@ -19,7 +20,8 @@ internal static class ReceiptCommand
         var ledger = new Option<string>("--ledger") { Description = "The ledger export.", Required = true };
         var key = new Option<string?>("--ledger-key")
         {
-            Description = "The trusted ledger key: a file, or 32 bytes in hex or base64; the export's by default.",
+            Description =
+                "The trusted ledger key: a file, or 32 bytes in hex or base64; the export's by default.",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("receipt", "Check a participant's receipt against a ledger export.")
@@ -35,7 +37,7 @@ internal static class ReceiptCommand
     {
         LedgerReceipt receipt;
         LedgerExport export;
-        var pinned = default(SecureFed.Crypto.Signatures.Ed25519PublicKey);
+        Ed25519PublicKey? pinned;
         try
         {
             pinned = ledgerKey is null ? null : AuditInput.ReadLedgerKey(ledgerKey);
@@ -51,7 +53,8 @@ internal static class ReceiptCommand
         var findings = new List<AuditFinding>();
         if (pinned is not null && !pinned.Equals(export.LedgerPublicKey))
         {
-            findings.Add(new AuditFinding("signature", null, null, "The export names another ledger key than the pinned one."));
+            findings.Add(new AuditFinding(
+                "signature", null, null, "The export names another ledger key than the pinned one."));
         }
 
         var verdict = LedgerVerifier.VerifyReceipt(receipt, export.Entries, key);
@@ -71,16 +74,20 @@ internal static class ReceiptCommand
                 kind = entry.Kind,
                 checkpoint_size = receipt.Checkpoint.TreeSize,
                 key_pinned = pinned is not null,
-                failures = findings.Select(f => new { check = f.Check, entry = f.Entry, round = f.Round, reason = f.Reason }),
+                failures = findings.Select(f => new
+                {
+                    check = f.Check, entry = f.Entry, round = f.Round, reason = f.Reason,
+                }),
             }, Output.JsonOptions));
         }
         else
         {
-            Console.WriteLine($"receipt for entry {entry.Index} ({entry.Kind}), checkpoint of {receipt.Checkpoint.TreeSize}");
+            Console.WriteLine(
+                $"receipt for entry {entry.Index} ({entry.Kind}), checkpoint of {receipt.Checkpoint.TreeSize}");
             Console.WriteLine(pinned is null
                 ? "ledger key NOT independently pinned: taken from the export; pass --ledger-key"
                 : "ledger key pinned");
-            Console.WriteLine(verdict.Ok ? $"  pass  receipt: {verdict.Message}" : $"  FAIL  receipt: {verdict.Message}");
+            Console.WriteLine($"  {(verdict.Ok ? "pass" : "FAIL")}  receipt: {verdict.Message}");
             foreach (var f in findings.Where(f => f.Check != "receipt"))
             {
                 Console.WriteLine($"  [{f.Check}]{(f.Entry is { } e ? $" entry {e}" : "")}: {f.Reason}");

@@ -67,7 +67,9 @@ internal static class VerifyCommand
         return result.Ok ? 0 : Findings;
     }
 
-    /// <summary>Reads the inputs and runs the ledger audit, then every check of <see cref="Checks"/>.</summary>
+    /// <summary>
+    /// Reads the inputs and runs the ledger audit, then every check of <see cref="Checks"/>.
+    /// </summary>
     /// <exception cref="AuditInputException">An input cannot be read.</exception>
     public static VerifyResult Run(VerifyOptions options)
     {
@@ -139,12 +141,15 @@ internal static class VerifyCommand
     {
         var ledger = result.Ledger;
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine($"ledger {options.LedgerPath}: {ledger.Entries} entries, checkpoint of {ledger.CheckpointSize}");
+        Console.WriteLine(
+            $"ledger {options.LedgerPath}: {ledger.Entries} entries, checkpoint of {ledger.CheckpointSize}");
         Console.WriteLine(ledger.KeyPinned
             ? $"ledger key {ledger.LedgerKeyHex} (pinned)"
-            : $"ledger key {ledger.LedgerKeyHex} (NOT independently pinned: taken from the export; pass --ledger-key)");
+            : $"ledger key {ledger.LedgerKeyHex} (NOT independently pinned: taken from the export; "
+                + "pass --ledger-key)");
         Console.WriteLine(
-            $"{ledger.Rounds} rounds, {ledger.Contributions} contributions, {ledger.Enrollments} enrollments checked");
+            $"{ledger.Rounds} rounds, {ledger.Contributions} contributions, {ledger.Enrollments} " +
+            "enrollments checked");
         foreach (string name in CheckNames(result))
         {
             int count = result.Findings.Count(f => f.Check == name);
@@ -158,12 +163,13 @@ internal static class VerifyCommand
                 ? string.Create(c, $"spent {claimed:G6} / {round.RecomputedSpent:G6}")
                 : string.Create(c, $"unchanged at {round.RecomputedSpent:G6}");
             Console.WriteLine(string.Create(c,
-                $"  round {round.Round} {round.Outcome}{(round.Dp ? "" : ", no DP")}: if completed " +
-                $"{round.ClaimedIfCompleted:G6} / {round.RecomputedIfCompleted:G6}, {spent}"));
+                $"  round {round.Round} {round.Outcome}{(round.Dp ? "" : ", no DP")}: " +
+                $"if completed {round.ClaimedIfCompleted:G6} / {round.RecomputedIfCompleted:G6}, {spent}"));
         }
 
         Console.WriteLine(string.Create(c,
-            $"cumulative epsilon {ledger.CumulativeEpsilon:G6}, limit {ledger.EpsilonLimit:G6}, delta {ledger.Delta:G3}"));
+            $"cumulative epsilon {ledger.CumulativeEpsilon:G6}, limit {ledger.EpsilonLimit:G6}, " +
+            $"delta {ledger.Delta:G3}"));
         foreach (var f in result.Findings)
         {
             string where = (f.Entry, f.Round) switch

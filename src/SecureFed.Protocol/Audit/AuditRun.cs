@@ -34,7 +34,8 @@ internal sealed class AuditRun
     private HashSet<uint>? _custodians;
     private int _threshold;
 
-    public AuditRun(LedgerExport export, Ed25519PublicKey key, double tolerance, List<AuditFinding> findings)
+    public AuditRun(
+        LedgerExport export, Ed25519PublicKey key, double tolerance, List<AuditFinding> findings)
     {
         _export = export;
         _key = key;
@@ -62,7 +63,8 @@ internal sealed class AuditRun
         if (entries.Count == 0 || entries[0].Kind != "federation.created")
         {
             Find("certificate", entries.Count == 0 ? null : 0, null,
-                "The ledger does not start with federation.created: there is no CA, ledger key or budget to check against.");
+                "The ledger does not start with federation.created: there is no CA, ledger key " +
+                "or budget to check against.");
         }
 
         foreach (var entry in entries)
@@ -70,19 +72,22 @@ internal sealed class AuditRun
             try
             {
                 using var document = JsonDocument.Parse(entry.Payload);
-                Dispatch(entry, new PayloadReader(document.RootElement, $"entry {entry.Index} ({entry.Kind})"));
+                string where = $"entry {entry.Index} ({entry.Kind})";
+                Dispatch(entry, new PayloadReader(document.RootElement, where));
             }
             catch (Exception malformed) when (malformed is JsonException or FormatException)
             {
                 Find(CheckOf(entry.Kind), At(entry), null,
-                    $"Entry {entry.Index} ({entry.Kind}) has a malformed payload: {malformed.Message}");
+                    $"Entry {entry.Index} ({entry.Kind}) has a malformed payload: " +
+                    $"{malformed.Message}");
             }
         }
 
         if (_open is { } open)
         {
-            _perRound.Add(new RoundEpsilon(open.Number, open.Mechanism is not null, "open",
-                open.ClaimedIfCompleted, open.RecomputedIfCompleted, null, null, CumulativeEpsilon));
+            _perRound.Add(new RoundEpsilon(
+                open.Number, open.Mechanism is not null, "open", open.ClaimedIfCompleted,
+                open.RecomputedIfCompleted, null, null, CumulativeEpsilon));
         }
 
         _ca?.Dispose();
@@ -119,7 +124,8 @@ internal sealed class AuditRun
             case "ceremony.started":
                 break;
             default:
-                Find("chain", At(entry), null, $"Entry {entry.Index} has an unknown kind '{entry.Kind}'.");
+                Find("chain", At(entry), null,
+                    $"Entry {entry.Index} has an unknown kind '{entry.Kind}'.");
                 break;
         }
     }
@@ -138,13 +144,14 @@ internal sealed class AuditRun
         if (!ledgerKey.AsSpan().SequenceEqual(_export.LedgerPublicKey.Bytes.Span))
         {
             Find("signature", At(entry), null,
-                $"federation.created names ledger key {Convert.ToHexStringLower(ledgerKey)}; the export names " +
-                $"{LedgerAudit.Hex(_export.LedgerPublicKey)}.");
+                $"federation.created names ledger key {Convert.ToHexStringLower(ledgerKey)}; " +
+                $"the export names {LedgerAudit.Hex(_export.LedgerPublicKey)}.");
         }
         else if (!ledgerKey.AsSpan().SequenceEqual(_key.Bytes.Span))
         {
             Find("signature", At(entry), null,
-                $"federation.created names ledger key {Convert.ToHexStringLower(ledgerKey)}, not the pinned key.");
+                $"federation.created names ledger key {Convert.ToHexStringLower(ledgerKey)}, not " +
+                "the pinned key.");
         }
 
         EpsilonLimit = payload.Double("epsilon_limit");
@@ -152,7 +159,8 @@ internal sealed class AuditRun
         if (!(Delta > 0 && Delta < 1) || !(EpsilonLimit > 0))
         {
             Find("budget", At(entry), null,
-                $"The federation's budget (epsilon_limit {F(EpsilonLimit.Value)}, delta {F(Delta.Value)}) is not a valid one.");
+                $"The federation's budget (epsilon_limit {F(EpsilonLimit.Value)}, delta " +
+                $"{F(Delta.Value)}) is not a valid one.");
         }
         else
         {
@@ -169,7 +177,8 @@ internal sealed class AuditRun
             var ca = X509CertificateLoader.LoadCertificate(der);
             if (FederationProfile.BasicConstraints(ca) is not { CertificateAuthority: true })
             {
-                Find("certificate", At(entry), null, $"The federation's CA certificate '{ca.Subject}' is not a CA.");
+                Find("certificate", At(entry), null,
+                    $"The federation's CA certificate '{ca.Subject}' is not a CA.");
                 ca.Dispose();
                 return;
             }
@@ -178,7 +187,8 @@ internal sealed class AuditRun
         }
         catch (CryptographicException unreadable)
         {
-            Find("certificate", At(entry), null, $"The federation's CA certificate is unreadable: {unreadable.Message}");
+            Find("certificate", At(entry), null,
+                $"The federation's CA certificate is unreadable: {unreadable.Message}");
         }
     }
 
@@ -192,13 +202,15 @@ internal sealed class AuditRun
         var certificateSignature = payload.Bytes("certificate_signature");
         if (!ParticipantIdentity.TryParseUri(uri, out var identity, out string? problem))
         {
-            Find("enrollment", At(entry), null, $"Participant {id}'s identity '{uri}' is not one: {problem}");
+            Find("enrollment", At(entry), null,
+                $"Participant {id}'s identity '{uri}' is not one: {problem}");
             return;
         }
 
         if (identity.Role is not (ParticipantRole.Client or ParticipantRole.Custodian))
         {
-            Find("enrollment", At(entry), null, $"{identity} enrolled, but only clients and custodians enroll.");
+            Find("enrollment", At(entry), null,
+                $"{identity} enrolled, but only clients and custodians enroll.");
         }
 
         Ed25519PublicKey signingKey;
@@ -208,21 +220,25 @@ internal sealed class AuditRun
         }
         catch (FormatException invalid)
         {
-            Find("enrollment", At(entry), null, $"{identity}'s signing key is invalid: {invalid.Message}");
+            Find("enrollment", At(entry), null,
+                $"{identity}'s signing key is invalid: {invalid.Message}");
             return;
         }
 
-        bool verified = CheckCertificate(entry, identity, signingKey, certificate, certificateSignature);
+        bool verified = CheckCertificate(
+            entry, identity, signingKey, certificate, certificateSignature);
         if (_participants.TryGetValue(id, out var earlier))
         {
             Find("enrollment", At(entry), null,
-                $"Participant id {id} is enrolled twice: as {earlier.Identity} (entry {earlier.Entry}) and as {identity}.");
+                $"Participant id {id} is enrolled twice: as {earlier.Identity} (entry " +
+                $"{earlier.Entry}) and as {identity}.");
             return;
         }
 
         if (!_identities.Add(identity))
         {
-            Find("enrollment", At(entry), null, $"{identity} is enrolled twice, the second time as participant {id}.");
+            Find("enrollment", At(entry), null,
+                $"{identity} is enrolled twice, the second time as participant {id}.");
         }
 
         _participants[id] = new AuditedParticipant(id, identity, signingKey, At(entry), verified);
@@ -233,12 +249,17 @@ internal sealed class AuditRun
     // have signed the enrollment statement, which binds the Ed25519 signing key to it, so
     // the appliance cannot have swapped in a signing key of its own.
     private bool CheckCertificate(
-        LedgerEntry entry, ParticipantIdentity identity, Ed25519PublicKey signingKey, byte[] der, byte[] signature)
+        LedgerEntry entry,
+        ParticipantIdentity identity,
+        Ed25519PublicKey signingKey,
+        byte[] der,
+        byte[] signature)
     {
         if (_ca is null || _federationId is null)
         {
             Find("certificate", At(entry), null,
-                $"{identity}'s certificate cannot be checked: the ledger names no readable federation CA.");
+                $"{identity}'s certificate cannot be checked: the ledger names no readable " +
+                "federation CA.");
             return false;
         }
 
@@ -249,7 +270,8 @@ internal sealed class AuditRun
         }
         catch (CryptographicException unreadable)
         {
-            Find("certificate", At(entry), null, $"{identity}'s certificate is unreadable: {unreadable.Message}");
+            Find("certificate", At(entry), null,
+                $"{identity}'s certificate is unreadable: {unreadable.Message}");
             return false;
         }
 
@@ -260,21 +282,25 @@ internal sealed class AuditRun
             if (!result.IsValid)
             {
                 Find("certificate", At(entry), null,
-                    $"{identity}'s certificate is not valid under the federation CA at enrollment: {result.Message}");
+                    $"{identity}'s certificate is not valid under the federation CA at " +
+                    $"enrollment: {result.Message}");
                 return false;
             }
 
             if (result.Identity != identity)
             {
                 Find("certificate", At(entry), null,
-                    $"The enrollment names {identity}, but its certificate names {result.Identity}.");
+                    $"The enrollment names {identity}, but its certificate names " +
+                    $"{result.Identity}.");
                 return false;
             }
 
-            if (!EnrollmentStatement.Verify(certificate, _federationId, identity, signingKey.Bytes.Span, signature))
+            if (!EnrollmentStatement.Verify(
+                certificate, _federationId, identity, signingKey.Bytes.Span, signature))
             {
                 Find("enrollment", At(entry), null,
-                    $"{identity}'s certificate key did not sign its enrolled signing key {LedgerAudit.Hex(signingKey)}.");
+                    $"{identity}'s certificate key did not sign its enrolled signing key " +
+                    $"{LedgerAudit.Hex(signingKey)}.");
                 return false;
             }
         }
@@ -288,16 +314,19 @@ internal sealed class AuditRun
         int threshold = payload.I32("threshold");
         foreach (uint id in ids)
         {
-            if (!_participants.TryGetValue(id, out var custodian) || custodian.Identity.Role != ParticipantRole.Custodian)
+            if (!IsCustodian(id))
             {
-                Find("decryption", At(entry), null, $"The collective key names participant {id}, which is not an enrolled custodian.");
+                Find("decryption", At(entry), null,
+                    $"The collective key names participant {id}, which is not an enrolled " +
+                    "custodian.");
             }
         }
 
         if (threshold < 1 || threshold > ids.Length || ids.Distinct().Count() != ids.Length)
         {
             Find("decryption", At(entry), null,
-                $"The collective key's threshold {threshold} of custodians [{string.Join(", ", ids)}] is impossible.");
+                $"The collective key's threshold {threshold} of custodians " +
+                $"[{string.Join(", ", ids)}] is impossible.");
         }
 
         _custodians = [.. ids];
@@ -310,7 +339,9 @@ internal sealed class AuditRun
         var settings = payload.Object("settings");
         if (settings.U64("round") != number)
         {
-            Find("round", At(entry), number, $"round.opened for round {number} carries the settings of round {settings.U64("round")}.");
+            Find("round", At(entry), number,
+                $"round.opened for round {number} carries the settings of round " +
+                $"{settings.U64("round")}.");
         }
 
         string mode = settings.Text("mode");
@@ -319,9 +350,12 @@ internal sealed class AuditRun
             throw new FormatException($"Round {number}'s mode '{mode}' is neither mask nor he.");
         }
 
-        var mechanism = settings.Has("dp") ? RoundMechanism.Read(settings.Object("dp"), settings.I32("bits")) : null;
+        var mechanism = settings.Has("dp")
+            ? RoundMechanism.Read(settings.Object("dp"), settings.I32("bits"))
+            : null;
         var round = new AuditedRound(
-            number, At(entry), mode == "he", settings.I32("min_clients"), settings.I32("min_contributors"), mechanism);
+            number, At(entry), mode == "he", settings.I32("min_clients"),
+            settings.I32("min_contributors"), mechanism);
         CheckOpening(entry, round);
         _rounds[number] = round;
         _open = round;
@@ -330,7 +364,9 @@ internal sealed class AuditRun
         round.ClaimedIfCompleted = payload.Double("epsilon_if_completed");
         if (payload.Double("delta") != Delta)
         {
-            Find("budget", At(entry), number, $"Round {number} is accounted at delta {F(payload.Double("delta"))}, not the federation's.");
+            Find("budget", At(entry), number,
+                $"Round {number} is accounted at delta {F(payload.Double("delta"))}, not the " +
+                "federation's.");
         }
 
         if (_budget is null)
@@ -344,15 +380,17 @@ internal sealed class AuditRun
         if (Understated(round.ClaimedIfCompleted, round.RecomputedIfCompleted))
         {
             Find("budget", At(entry), number,
-                $"Round {number} claims epsilon {F(round.ClaimedIfCompleted)} if completed; the auditor's accountant " +
-                $"gives {F(round.RecomputedIfCompleted)} with only its minimum of {round.MinClients} clients.");
+                $"Round {number} claims epsilon {F(round.ClaimedIfCompleted)} if completed; " +
+                $"the auditor's accountant gives {F(round.RecomputedIfCompleted)} with only " +
+                $"its minimum of {round.MinClients} clients.");
         }
 
         if (OverLimit(round.RecomputedIfCompleted))
         {
             Find("budget", At(entry), number,
-                $"Round {number} could bring epsilon to {F(round.RecomputedIfCompleted)}, past the federation's limit " +
-                $"of {F(EpsilonLimit!.Value)}; the appliance should have refused to open it.");
+                $"Round {number} could bring epsilon to {F(round.RecomputedIfCompleted)}, " +
+                $"past the federation's limit of {F(EpsilonLimit!.Value)}; the appliance " +
+                "should have refused to open it.");
         }
     }
 
@@ -361,16 +399,20 @@ internal sealed class AuditRun
         if (_open is { } open)
         {
             Find("round", At(entry), round.Number,
-                $"Round {round.Number} opened while round {open.Number} (entry {open.OpenedAt}) was still open.");
+                $"Round {round.Number} opened while round {open.Number} (entry {open.OpenedAt}) " +
+                "was still open.");
         }
 
         if (_rounds.TryGetValue(round.Number, out var earlier))
         {
-            Find("round", At(entry), round.Number, $"Round {round.Number} opened again; entry {earlier.OpenedAt} opened it first.");
+            Find("round", At(entry), round.Number,
+                $"Round {round.Number} opened again; entry {earlier.OpenedAt} opened it first.");
         }
         else if (round.Number != _lastRound + 1)
         {
-            Find("round", At(entry), round.Number, $"Round {round.Number} opened after round {_lastRound}; rounds are numbered in order.");
+            Find("round", At(entry), round.Number,
+                $"Round {round.Number} opened after round {_lastRound}; rounds are numbered in " +
+                "order.");
         }
     }
 
@@ -386,13 +428,16 @@ internal sealed class AuditRun
         if (_open is not { } round || round.Number != number)
         {
             Find("round", At(entry), number,
-                $"Client {client}'s contribution names round {number}, which is not open at this point of the ledger.");
+                $"Client {client}'s contribution names round {number}, which is not open at this " +
+                "point of the ledger.");
         }
         else
         {
             if (round.Contributions.TryGetValue(client, out long first))
             {
-                Find("round", At(entry), number, $"Client {client} contributed twice to round {number} (entries {first} and {entry.Index}).");
+                Find("round", At(entry), number,
+                    $"Client {client} contributed twice to round {number} (entries {first} and " +
+                    $"{entry.Index}).");
             }
             else
             {
@@ -401,7 +446,9 @@ internal sealed class AuditRun
 
             if (mode != (round.He ? ContributionStatement.HeMode : ContributionStatement.MaskMode))
             {
-                Find("contribution", At(entry), number, $"Client {client}'s contribution is in mode {mode}; round {number} is {(round.He ? "he" : "mask")}.");
+                Find("contribution", At(entry), number,
+                    $"Client {client}'s contribution is in mode {mode}; round {number} is " +
+                    $"{(round.He ? "he" : "mask")}.");
             }
         }
 
@@ -409,47 +456,64 @@ internal sealed class AuditRun
     }
 
     private void CheckContributionSignature(
-        LedgerEntry entry, ulong number, uint client, int mode, long length, byte[] root, byte[] signature)
+        LedgerEntry entry,
+        ulong number,
+        uint client,
+        int mode,
+        long length,
+        byte[] root,
+        byte[] signature)
     {
-        string what = $"Client {client}'s contribution to round {number} is signed by a non-enrolled key";
+        string what =
+            $"Client {client}'s contribution to round {number} is signed by a non-enrolled key";
         if (!_participants.TryGetValue(client, out var participant))
         {
-            Find("contribution", At(entry), number, $"{what}: no participant {client} is enrolled before it.");
+            Find("contribution", At(entry), number,
+                $"{what}: no participant {client} is enrolled before it.");
             return;
         }
 
         if (participant.Identity.Role != ParticipantRole.Client)
         {
-            Find("contribution", At(entry), number, $"{what}: participant {client} is enrolled as {participant.Identity}, not as a client.");
+            Find("contribution", At(entry), number,
+                $"{what}: participant {client} is enrolled as {participant.Identity}, not as a " +
+                "client.");
             return;
         }
 
-        if (_federationId is null || mode is not (ContributionStatement.MaskMode or ContributionStatement.HeMode))
+        if (_federationId is null
+            || mode is not (ContributionStatement.MaskMode or ContributionStatement.HeMode))
         {
-            Find("contribution", At(entry), number, $"Client {client}'s contribution to round {number} cannot be checked: no federation id or no valid mode.");
+            Find("contribution", At(entry), number,
+                $"Client {client}'s contribution to round {number} cannot be checked: no " +
+                "federation id or no valid mode.");
             return;
         }
 
         ContributionStatement statement;
         try
         {
-            statement = new ContributionStatement(_federationId, number, client, (byte)mode, length, root);
+            statement = new ContributionStatement(
+                _federationId, number, client, (byte)mode, length, root);
         }
         catch (ArgumentException invalid)
         {
-            Find("contribution", At(entry), number, $"Client {client}'s contribution statement is invalid: {invalid.Message}");
+            Find("contribution", At(entry), number,
+                $"Client {client}'s contribution statement is invalid: {invalid.Message}");
             return;
         }
 
         if (!statement.Verify(participant.SigningKey, signature))
         {
             Find("contribution", At(entry), number,
-                $"{what}: its signature does not verify under the key enrolled for {participant.Identity} (entry {participant.Entry}).");
+                $"{what}: its signature does not verify under the key enrolled for " +
+                $"{participant.Identity} (entry {participant.Entry}).");
         }
         else if (!participant.Verified)
         {
             Find("contribution", At(entry), number,
-                $"Client {client}'s contribution to round {number} is signed by a key whose enrollment (entry {participant.Entry}) did not verify.");
+                $"Client {client}'s contribution to round {number} is signed by a key whose " +
+                $"enrollment (entry {participant.Entry}) did not verify.");
         }
     }
 
@@ -461,26 +525,31 @@ internal sealed class AuditRun
         _ = payload.Bytes("signature", Ed25519PublicKey.SignatureSize);
         if (_open is not { } round || round.Number != number || !round.He)
         {
-            Find("decryption", At(entry), number, $"Custodian {custodian}'s decryption share names round {number}, which is not an open HE round here.");
+            Find("decryption", At(entry), number,
+                $"Custodian {custodian}'s decryption share names round {number}, which is not an " +
+                "open HE round here.");
             return;
         }
 
-        if (!_participants.TryGetValue(custodian, out var participant) || participant.Identity.Role != ParticipantRole.Custodian
-            || _custodians is null || !_custodians.Contains(custodian))
+        if (!IsCustodian(custodian) || _custodians is null || !_custodians.Contains(custodian))
         {
-            Find("decryption", At(entry), number, $"Participant {custodian} sent a decryption share but is not a custodian of the collective key.");
+            Find("decryption", At(entry), number,
+                $"Participant {custodian} sent a decryption share but is not a custodian of the " +
+                "collective key.");
         }
 
         if (round.DecryptionShares.ContainsKey(custodian))
         {
-            Find("decryption", At(entry), number, $"Custodian {custodian} sent decryption shares twice for round {number}.");
+            Find("decryption", At(entry), number,
+                $"Custodian {custodian} sent decryption shares twice for round {number}.");
             return;
         }
 
         if (shares == 0 || round.DecryptionShares.Values.Any(s => s != shares))
         {
             Find("decryption", At(entry), number,
-                $"Custodian {custodian} hashed {shares} shares for round {number}; every custodian must share each ciphertext of one aggregate.");
+                $"Custodian {custodian} hashed {shares} shares for round {number}; every " +
+                "custodian must share each ciphertext of one aggregate.");
         }
 
         round.DecryptionShares[custodian] = shares;
@@ -501,13 +570,15 @@ internal sealed class AuditRun
         var distinct = contributors.ToHashSet();
         if (distinct.Count != contributors.Length)
         {
-            Find("round", At(entry), number, $"Round {number}'s contributors list a client more than once.");
+            Find("round", At(entry), number,
+                $"Round {number}'s contributors list a client more than once.");
         }
 
         CheckContributors(entry, round, distinct);
         if (aggregateLength <= 0)
         {
-            Find("aggregate", At(entry), number, $"Round {number} closed with an aggregate of {aggregateLength} bytes.");
+            Find("aggregate", At(entry), number,
+                $"Round {number} closed with an aggregate of {aggregateLength} bytes.");
         }
 
         if (round.He)
@@ -517,44 +588,67 @@ internal sealed class AuditRun
 
         if (payload.Double("delta") != Delta)
         {
-            Find("budget", At(entry), number, $"Round {number}'s epsilon is stated at delta {F(payload.Double("delta"))}, not the federation's.");
+            Find("budget", At(entry), number,
+                $"Round {number}'s epsilon is stated at delta {F(payload.Double("delta"))}, not " +
+                "the federation's.");
         }
 
         double recomputed = _budget is null ? 0
-            : round.Mechanism is null ? _budget.Epsilon() : _budget.Charge(round.Mechanism.Curve(distinct.Count));
-        _perRound.Add(new RoundEpsilon(number, round.Mechanism is not null, "closed", round.ClaimedIfCompleted,
+            : round.Mechanism is null
+                ? _budget.Epsilon()
+                : _budget.Charge(round.Mechanism.Curve(distinct.Count));
+        _perRound.Add(new RoundEpsilon(
+            number, round.Mechanism is not null, "closed", round.ClaimedIfCompleted,
             round.RecomputedIfCompleted, distinct.Count, claimed, recomputed));
         if (Understated(claimed, recomputed))
         {
             Find("budget", At(entry), number,
-                $"Round {number} claims epsilon {F(claimed)} spent; the auditor's accountant gives {F(recomputed)} " +
+                $"Round {number} claims epsilon {F(claimed)} spent; the auditor's accountant " +
+                $"gives {F(recomputed)} " +
                 $"with its {distinct.Count} contributors.");
         }
 
         if (OverLimit(recomputed))
         {
             Find("budget", At(entry), number,
-                $"After round {number} epsilon is {F(recomputed)}, past the federation's limit of {F(EpsilonLimit!.Value)}.");
+                $"After round {number} epsilon is {F(recomputed)}, past the federation's limit " +
+                $"of {F(EpsilonLimit!.Value)}.");
         }
     }
 
-    private void CheckContributors(LedgerEntry entry, AuditedRound round, HashSet<uint> contributors)
+    private void CheckContributors(
+        LedgerEntry entry, AuditedRound round, HashSet<uint> contributors)
     {
         ulong number = round.Number;
-        foreach (uint client in contributors.Where(c => !round.Contributions.ContainsKey(c)).Order())
+        var unknown = contributors.Where(c => !round.Contributions.ContainsKey(c)).Order();
+        foreach (uint client in unknown)
         {
-            Find("round", At(entry), number, $"Round {number}'s contributors include client {client}, which has no contribution entry in the round.");
+            Find("round", At(entry), number,
+                $"Round {number}'s contributors include client {client}, which has no " +
+                "contribution entry in the round.");
         }
 
-        foreach (var (client, at) in round.Contributions.Where(c => !contributors.Contains(c.Key)).OrderBy(c => c.Key))
+        var left = round.Contributions
+            .Where(c => !contributors.Contains(c.Key))
+            .OrderBy(c => c.Key);
+        foreach (var (client, at) in left)
         {
-            Find("round", At(entry), number, $"Client {client}'s contribution (entry {at}) is missing from round {number}'s contributors.");
+            Find("round", At(entry), number,
+                $"Client {client}'s contribution (entry {at}) is missing from round {number}'s " +
+                "contributors.");
         }
 
-        int minimum = round.He ? Math.Max(round.MinClients, round.MinContributors) : round.MinClients;
+        // The budget charged a round in advance as if only its minimum of clients
+        // contributed; fewer would make that charge too small. HE custodians also require
+        // their own minimum.
+        int minimum = round.He
+            ? Math.Max(round.MinClients, round.MinContributors)
+            : round.MinClients;
         if (contributors.Count < minimum)
         {
-            Find("round", At(entry), number, $"Round {number} closed with {contributors.Count} contributors; its settings require at least {minimum}.");
+            Find("round", At(entry), number,
+                $"Round {number} closed with {contributors.Count} contributors; its settings " +
+                $"require at least {minimum}.");
         }
     }
 
@@ -562,12 +656,14 @@ internal sealed class AuditRun
     {
         if (_custodians is null)
         {
-            Find("decryption", At(entry), round.Number, $"HE round {round.Number} closed, but the ledger records no collective key.");
+            Find("decryption", At(entry), round.Number,
+                $"HE round {round.Number} closed, but the ledger records no collective key.");
         }
         else if (round.DecryptionShares.Count < _threshold)
         {
             Find("decryption", At(entry), round.Number,
-                $"HE round {round.Number} closed with decryption shares from {round.DecryptionShares.Count} custodians; the threshold is {_threshold}.");
+                $"HE round {round.Number} closed with decryption shares from " +
+                $"{round.DecryptionShares.Count} custodians; the threshold is {_threshold}.");
         }
     }
 
@@ -577,7 +673,8 @@ internal sealed class AuditRun
         _ = payload.Text("reason");
         if (Finish(entry, number) is { } round)
         {
-            _perRound.Add(new RoundEpsilon(number, round.Mechanism is not null, "aborted", round.ClaimedIfCompleted,
+            _perRound.Add(new RoundEpsilon(
+                number, round.Mechanism is not null, "aborted", round.ClaimedIfCompleted,
                 round.RecomputedIfCompleted, null, null, CumulativeEpsilon));
         }
     }
@@ -586,7 +683,8 @@ internal sealed class AuditRun
     {
         if (_open is not { } round || round.Number != number)
         {
-            Find("round", At(entry), number, $"Round {number} ends here, but it is not the open round.");
+            Find("round", At(entry), number,
+                $"Round {number} ends here, but it is not the open round.");
             return null;
         }
 
@@ -603,6 +701,10 @@ internal sealed class AuditRun
 
     private void Find(string check, long? entry, ulong? round, string reason) =>
         _findings.Add(new AuditFinding(check, entry, round, reason));
+
+    private bool IsCustodian(uint id) =>
+        _participants.TryGetValue(id, out var participant)
+        && participant.Identity.Role == ParticipantRole.Custodian;
 
     private static long At(LedgerEntry entry) => LedgerAudit.At(entry);
 

@@ -46,5 +46,6 @@ internal sealed class BudgetRecomputation
         }
     }
 
-    private double ToEpsilon(double[] curve) => RdpConversion.Epsilon(RdpOrders.Default, curve, _delta).Epsilon;
+    private double ToEpsilon(double[] curve) =>
+        RdpConversion.Epsilon(RdpOrders.Default, curve, _delta).Epsilon;
 }

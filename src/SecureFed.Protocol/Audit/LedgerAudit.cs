@@ -35,7 +35,8 @@ public static class LedgerAudit
         {
             findings.Add(new AuditFinding(
                 "signature", null, null,
-                $"The export names ledger key {Hex(export.LedgerPublicKey)}, not the pinned key {Hex(pinned)}."));
+                $"The export names ledger key {Hex(export.LedgerPublicKey)}, not the pinned key " +
+                $"{Hex(pinned)}."));
         }
 
         findings.AddRange(CheckChain(export.Entries, key));
@@ -71,7 +72,8 @@ public static class LedgerAudit
     /// goes on; and it compares each index with the entry before's rather than with its
     /// position, so one removed entry is one finding, not one per entry after it.
     /// </remarks>
-    public static IReadOnlyList<AuditFinding> CheckChain(IReadOnlyList<LedgerEntry> entries, Ed25519PublicKey ledgerKey)
+    public static IReadOnlyList<AuditFinding> CheckChain(
+        IReadOnlyList<LedgerEntry> entries, Ed25519PublicKey ledgerKey)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(ledgerKey);
@@ -99,12 +101,15 @@ public static class LedgerAudit
             if (entry.Index != 0)
             {
                 findings.Add(new AuditFinding(
-                    "chain", at, null, $"The ledger starts with entry {entry.Index}; entries 0 to {entry.Index - 1} are missing."));
+                    "chain", at, null,
+                    $"The ledger starts with entry {entry.Index}; entries 0 to {entry.Index - 1} " +
+                    "are missing."));
             }
 
             if (entry.PreviousHash.Span.ContainsAnyExcept((byte)0))
             {
-                findings.Add(new AuditFinding("chain", at, null, "Entry 0's previous hash is not all zeros."));
+                findings.Add(new AuditFinding(
+                    "chain", at, null, "Entry 0's previous hash is not all zeros."));
             }
 
             return;
@@ -114,28 +119,31 @@ public static class LedgerAudit
         {
             findings.Add(new AuditFinding(
                 "chain", at, null,
-                $"Entry {previous.Index + 1} is missing: entry {entry.Index} ({entry.Kind}) follows entry {previous.Index}."));
+                $"Entry {previous.Index + 1} is missing: entry {entry.Index} ({entry.Kind}) " +
+                $"follows entry {previous.Index}."));
         }
         else if (entry.Index > previous.Index + 2)
         {
             findings.Add(new AuditFinding(
                 "chain", at, null,
-                $"Entries {previous.Index + 1} to {entry.Index - 1} are missing: entry {entry.Index} ({entry.Kind}) " +
+                $"Entries {previous.Index + 1} to {entry.Index - 1} are missing: entry " +
+                $"{entry.Index} ({entry.Kind}) " +
                 $"follows entry {previous.Index}."));
         }
         else if (entry.Index <= previous.Index)
         {
             findings.Add(new AuditFinding(
                 "chain", at, null,
-                $"Entry {entry.Index} ({entry.Kind}) comes after entry {previous.Index}: entries are out of order " +
-                "or repeated."));
+                $"Entry {entry.Index} ({entry.Kind}) comes after entry {previous.Index}: " +
+                "entries are out of order or repeated."));
         }
 
         if (!CryptographicOperations.FixedTimeEquals(entry.PreviousHash.Span, previous.Hash.Span))
         {
             findings.Add(new AuditFinding(
                 "chain", at, null,
-                $"Entry {entry.Index} ({entry.Kind}) does not link to the entry before it (entry {previous.Index}): " +
+                $"Entry {entry.Index} ({entry.Kind}) does not link to the entry before it (entry " +
+                $"{previous.Index}): " +
                 "its previous hash is another entry's."));
         }
 
@@ -143,7 +151,8 @@ public static class LedgerAudit
         {
             findings.Add(new AuditFinding(
                 "chain", at, null,
-                $"Entry {entry.Index}'s time {entry.TimestampUnixMs} ms is earlier than entry {previous.Index}'s " +
+                $"Entry {entry.Index}'s time {entry.TimestampUnixMs} ms is earlier than entry " +
+                $"{previous.Index}'s " +
                 $"{previous.TimestampUnixMs} ms."));
         }
     }
@@ -154,7 +163,8 @@ public static class LedgerAudit
         {
             findings.Add(new AuditFinding(
                 "chain", At(entry), null,
-                $"Entry {entry.Index} ({entry.Kind}) was altered: its hash does not match its contents."));
+                $"Entry {entry.Index} ({entry.Kind}) was altered: its hash does not match its " +
+                "contents."));
         }
         else if (!entry.HasValidSignature(key))
         {
@@ -167,7 +177,8 @@ public static class LedgerAudit
     }
 
     /// <summary>An entry's index as a finding names it.</summary>
-    internal static long At(LedgerEntry entry) => entry.Index > long.MaxValue ? long.MaxValue : (long)entry.Index;
+    internal static long At(LedgerEntry entry) =>
+        entry.Index > long.MaxValue ? long.MaxValue : (long)entry.Index;
 
     internal static string Hex(Ed25519PublicKey key) => Convert.ToHexStringLower(key.Bytes.Span);
 }

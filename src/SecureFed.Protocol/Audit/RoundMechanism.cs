@@ -46,7 +46,8 @@ internal sealed class RoundMechanism
         }
         catch (ArgumentOutOfRangeException impossible)
         {
-            throw new FormatException($"The DP settings admit no mechanism: {impossible.Message}", impossible);
+            throw new FormatException(
+                $"The DP settings admit no mechanism: {impossible.Message}", impossible);
         }
     }
 

@@ -17,7 +17,8 @@ public sealed class FederationLedgers : IAsyncLifetime
     public const double EpsilonLimit = 10;
     public const double Delta = 1e-5;
 
-    private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("securefed-audit-").FullName;
+    private readonly string _directory =
+        System.IO.Directory.CreateTempSubdirectory("securefed-audit-").FullName;
 
     public string MaskLedgerPath => Path.Combine(_directory, "ledger-mask.json");
 
@@ -45,7 +46,8 @@ public sealed class FederationLedgers : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static async Task<LedgerExport> ProduceAsync(ProtectionMode mode, string ledgerPath, string receiptPath)
+    private static async Task<LedgerExport> ProduceAsync(
+        ProtectionMode mode, string ledgerPath, string receiptPath)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await using var aggregator = await SecureAggregator.StartAsync(

@@ -24,9 +24,10 @@ public static class LedgerForge
         {
             var draft = drafts[i];
             byte[] payload = draft.Kind == "federation.created"
-                ? Edit(draft.Payload, o => o["ledger_public_key"] = Convert.ToBase64String(key.PublicKey.Bytes.Span))
+                ? Edit(draft.Payload, o => o["ledger_public_key"] = PublicKeyBase64(key))
                 : draft.Payload;
-            byte[] hash = LedgerEntry.ComputeHash((ulong)i, previous, draft.TimestampUnixMs, draft.Kind, payload);
+            byte[] hash = LedgerEntry.ComputeHash(
+                (ulong)i, previous, draft.TimestampUnixMs, draft.Kind, payload);
             entries.Add(new LedgerEntry(
                 (ulong)i, previous, draft.TimestampUnixMs, draft.Kind, payload, hash, key.Sign(hash)));
             previous = hash;
@@ -49,6 +50,9 @@ public static class LedgerForge
         LedgerEntry entry, byte[]? payload = null, byte[]? hash = null, byte[]? signature = null) =>
         new(entry.Index, entry.PreviousHash.Span, entry.TimestampUnixMs, entry.Kind,
             payload ?? entry.Payload.Span, hash ?? entry.Hash.Span, signature ?? entry.Signature.Span);
+
+    private static string PublicKeyBase64(Ed25519PrivateKey key) =>
+        Convert.ToBase64String(key.PublicKey.Bytes.Span);
 
     public static byte[] Flip(ReadOnlyMemory<byte> bytes, int at)
     {
