@@ -249,6 +249,49 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
             f.Check == "decryption" && f.Reason.Contains("threshold", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Verify_EnrollmentWithAnotherParticipantsCertificate_IsFound()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.He);
+        int first = drafts.FindIndex(d => d.Kind == "enrollment");
+        int second = drafts.FindIndex(first + 1, d => d.Kind == "enrollment");
+        string other = JsonNode.Parse(drafts[second].Payload)!["certificate"]!.GetValue<string>();
+        drafts[first] = drafts[first] with
+        {
+            Payload = LedgerForge.Edit(drafts[first].Payload, o => o["certificate"] = other),
+        };
+
+        var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
+
+        Assert.Contains(failures, f =>
+            f.Check == "certificate" && f.Entry == first
+            && f.Reason.Contains("its certificate names", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_EnrolledSigningKeyNotSignedByTheCertificate_IsFound()
+    {
+        using var appliance = Ed25519PrivateKey.Generate();
+        using var substitute = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.Mask);
+        int target = drafts.FindIndex(d => d.Kind == "enrollment");
+        drafts[target] = drafts[target] with
+        {
+            Payload = LedgerForge.Edit(
+                drafts[target].Payload,
+                o => o["signing_key"] = Convert.ToBase64String(substitute.PublicKey.Bytes.Span)),
+        };
+
+        var failures = Verify(LedgerForge.Sign(drafts, appliance), appliance.PublicKey);
+
+        Assert.Contains(failures, f =>
+            f.Check == "enrollment" && f.Entry == target
+            && f.Reason.Contains("did not sign", StringComparison.Ordinal));
+        Assert.Contains(failures, f =>
+            f.Check == "contribution" && f.Reason.Contains("non-enrolled key", StringComparison.Ordinal));
+    }
+
     private static int Index(List<LedgerEntry> entries, string kind) =>
         entries.FindIndex(e => e.Kind == kind);
 

@@ -1,3 +1,9 @@
+// The entry-by-entry part of the ledger audit. Enrollment certificates are validated as
+// RFC 5280 paths to the federation CA alone (through FederationTrust), at the time the
+// entry states; enrollment statements are ECDSA P-256 signatures (FIPS 186-5) by the
+// certificate's key; contribution statements are Ed25519 signatures (RFC 8032) by the key
+// the client enrolled; the budget is recomputed as BudgetRecomputation describes.
+
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
