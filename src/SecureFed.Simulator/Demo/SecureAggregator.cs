@@ -3,6 +3,7 @@ using SecureFed.Client.Participation;
 using SecureFed.Crypto.Ckks;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.Identity;
+using SecureFed.Protocol.Ledger;
 using SecureFed.Simulator.Federation;
 
 namespace SecureFed.Simulator.Demo;
@@ -233,6 +234,14 @@ public sealed class SecureAggregator : IAsyncDisposable
         await HeRoundParticipant.DownloadAsync(
             _operator.Connection.Operator.ExportLedger(new ExportLedgerRequest(), cancellationToken: cancellation),
             cancellation).ConfigureAwait(false);
+
+    /// <summary>
+    /// Writes the ledger export (ledger.json) and the contributions directory
+    /// (contributions/) an auditor spot-checks this run's aggregates with, under
+    /// <paramref name="directory"/>; returns the export.
+    /// </summary>
+    public Task<LedgerExport> ExportAuditEvidenceAsync(string directory, CancellationToken cancellation = default) =>
+        _federation.ExportAuditEvidenceAsync(_operator, directory, cancellation);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
