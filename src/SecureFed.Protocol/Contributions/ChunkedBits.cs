@@ -86,8 +86,10 @@ public static class ChunkedBits
         padded.Clear();
         bytes.CopyTo(padded);
         UInt128 word = BinaryPrimitives.ReadUInt128LittleEndian(padded);
-        ulong mask = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
-        return (ulong)(word >> shift) & mask;
+        // Masked before the narrowing: the top byte may hold the next field's bits, which
+        // a checked cast would take for an overflow.
+        UInt128 mask = (UInt128.One << bits) - 1;
+        return (ulong)((word >> shift) & mask);
     }
 
     private static void Check(long bitOffset, int bitCount)
