@@ -49,7 +49,8 @@ public static class ContributionExport
 
             foreach (uint client in contributors)
             {
-                string source = Path.Combine(stateDirectory, ContributionSpool.ContributionPath(round, client));
+                string source = Path.Combine(
+                    stateDirectory, ContributionSpool.ContributionPath(round, client));
                 if (!File.Exists(source))
                 {
                     missing++;
@@ -58,13 +59,15 @@ public static class ContributionExport
 
                 byte[] contribution = File.ReadAllBytes(source);
                 File.WriteAllBytes(Path.Combine(target, AuditFiles.Contribution(client)), contribution);
-                File.WriteAllBytes(Path.Combine(target, AuditFiles.Leaves(client)), FlatLeaves(contribution));
+                File.WriteAllBytes(
+                    Path.Combine(target, AuditFiles.Leaves(client)), FlatLeaves(contribution));
                 contributions++;
             }
 
             missing += Copy(Path.Combine(stateDirectory, ContributionSpool.AggregatePath(round)),
                 Path.Combine(target, AuditFiles.Aggregate));
-            missing += Copy(Path.Combine(stateDirectory, ContributionSpool.RoundFilePath(round, AuditFiles.Sum)),
+            missing += Copy(
+                Path.Combine(stateDirectory, ContributionSpool.RoundFilePath(round, AuditFiles.Sum)),
                 Path.Combine(target, AuditFiles.Sum));
 
             // HE rounds have no unmasking evidence; its absence there is no gap.

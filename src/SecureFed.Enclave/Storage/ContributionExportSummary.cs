@@ -5,4 +5,5 @@ namespace SecureFed.Enclave.Storage;
 /// <param name="Rounds">Completed rounds exported.</param>
 /// <param name="Contributions">Contributions copied, each with its leaf hashes.</param>
 /// <param name="MissingFiles">Files the ledger implies but the spool lacks.</param>
-public sealed record ContributionExportSummary(string Directory, int Rounds, int Contributions, int MissingFiles);
+public sealed record ContributionExportSummary(
+    string Directory, int Rounds, int Contributions, int MissingFiles);

@@ -19,6 +19,7 @@
 // An appliance that alters m of P positions escapes one round with probability
 // (1 - m/P)^K; presenting one client's contribution as the aggregate alters almost all.
 
+using System.Numerics;
 using System.Security.Cryptography;
 using SecureFed.Crypto.Ckks;
 using SecureFed.Protocol.Ledger;
@@ -109,7 +110,7 @@ public static class AggregateAudit
             CkksParameters parameters = CkksParameters.CreateDefault(ledger.RingDegree);
             if (!parameters.Primes.SequenceEqual(ledger.Primes))
             {
-                int[] sizes = [.. ledger.Primes.Select(p => 64 - System.Numerics.BitOperations.LeadingZeroCount(p))];
+                int[] sizes = [.. ledger.Primes.Select(p => 64 - BitOperations.LeadingZeroCount(p))];
                 parameters = CkksParameters.Create(ledger.RingDegree, sizes);
             }
 

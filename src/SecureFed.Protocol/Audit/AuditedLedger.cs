@@ -90,7 +90,8 @@ internal sealed class AuditedLedger
                     payload.GetProperty("mode").GetByte(),
                     payload.GetProperty("total_length").GetInt64(),
                     payload.GetProperty("root").GetBytesFromBase64());
-                _commitments.TryAdd((payload.GetProperty("round").GetUInt64(), commitment.ClientId), commitment);
+                ulong contributed = payload.GetProperty("round").GetUInt64();
+                _commitments.TryAdd((contributed, commitment.ClientId), commitment);
                 break;
 
             case "round.closed":

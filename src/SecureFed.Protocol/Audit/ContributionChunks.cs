@@ -57,7 +57,8 @@ internal sealed class ContributionChunks : IDisposable
         {
             problem = string.Create(
                 CultureInfo.InvariantCulture,
-                $"The contribution of client {client} is {length} bytes; the client signed {commitment.TotalLength}.");
+                $"The contribution of client {client} is {length} bytes; the client signed " +
+                $"{commitment.TotalLength}.");
             return null;
         }
 

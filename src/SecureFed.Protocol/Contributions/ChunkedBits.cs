@@ -75,7 +75,8 @@ public static class ChunkedBits
         Check(bitOffset, bitCount);
         long firstByte = bitOffset / 8;
         int byteCount = (int)(((bitOffset + bitCount - 1) / 8) - firstByte + 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstByte + byteCount, stream.Length, nameof(bitOffset));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(
+            firstByte + byteCount, stream.Length, nameof(bitOffset));
         return Extract(stream.Slice((int)firstByte, byteCount), (int)(bitOffset % 8), bitCount);
     }
 

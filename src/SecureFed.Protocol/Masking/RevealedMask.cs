@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using SecureFed.Crypto.Prg;
+
 namespace SecureFed.Protocol.Masking;
 
 /// <summary>
@@ -16,10 +19,10 @@ public sealed class RevealedMask
     public RevealedMask(uint owner, uint peer, bool addToSum, byte[] seed)
     {
         ArgumentNullException.ThrowIfNull(seed);
-        if (seed.Length != Crypto.Prg.MaskPrg.SeedSize)
+        if (seed.Length != MaskPrg.SeedSize)
         {
             throw new ArgumentException(
-                $"A mask seed is {Crypto.Prg.MaskPrg.SeedSize} bytes, not {seed.Length}.", nameof(seed));
+                $"A mask seed is {MaskPrg.SeedSize} bytes, not {seed.Length}.", nameof(seed));
         }
 
         Owner = owner;
@@ -51,5 +54,5 @@ public sealed class RevealedMask
         ? $"RevealedMask(self mask of client {Owner})"
         : $"RevealedMask(pair mask of dropped client {Owner} and survivor {Peer})";
 
-    internal void Clear() => System.Security.Cryptography.CryptographicOperations.ZeroMemory(_seed);
+    internal void Clear() => CryptographicOperations.ZeroMemory(_seed);
 }

@@ -1,11 +1,18 @@
 using System.Diagnostics;
 using SecureFed.Protocol.Audit;
+using Xunit.Abstractions;
 
 namespace SecureFed.Protocol.Tests.Audit;
 
 public sealed class AggregateAuditTests : IDisposable
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("securefed-audit-unit-");
+    private readonly ITestOutputHelper _output;
+
+    public AggregateAuditTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
 
     public void Dispose() => _work.Delete(recursive: true);
 
@@ -17,6 +24,7 @@ public sealed class AggregateAuditTests : IDisposable
         var timer = Stopwatch.StartNew();
         var result = AggregateAudit.Check(entries, _work.FullName, 64);
         timer.Stop();
+        _output.WriteLine($"Audited 100 rounds of 50 clients at K = 64 in {timer.Elapsed.TotalSeconds:F2} s.");
 
         Assert.Empty(result.Findings);
         Assert.Equal(100, result.RoundsChecked);

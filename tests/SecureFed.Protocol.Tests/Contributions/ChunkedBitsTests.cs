@@ -13,11 +13,11 @@ public class ChunkedBitsTests
         var random = new Random(bits);
         var stream = new byte[(2 * ContributionCommitment.ChunkSize) + 100];
         random.NextBytes(stream);
-        ReadOnlyMemory<byte> Chunk(int index) => stream.AsMemory(
-            index * ContributionCommitment.ChunkSize,
-            Math.Min(ContributionCommitment.ChunkSize, stream.Length - (index * ContributionCommitment.ChunkSize)));
+        const int Size = ContributionCommitment.ChunkSize;
+        ReadOnlyMemory<byte> Chunk(int index) =>
+            stream.AsMemory(index * Size, Math.Min(Size, stream.Length - (index * Size)));
 
-        for (long offset = (8L * ContributionCommitment.ChunkSize) - 70; offset < (8L * ContributionCommitment.ChunkSize) + 8; offset++)
+        for (long offset = (8L * Size) - 70; offset < (8L * Size) + 8; offset++)
         {
             ulong whole = ChunkedBits.Read(stream, offset, bits);
             Assert.Equal(whole, ChunkedBits.Read(Chunk, offset, bits));
