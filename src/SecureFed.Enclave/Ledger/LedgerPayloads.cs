@@ -70,9 +70,14 @@ public static class LedgerPayloads
     }
 
     /// <summary>Payload of <see cref="LedgerKinds.RoundClosed"/>.</summary>
+    /// <remarks>
+    /// <c>sum_sha256</c> and <c>unmasking_sha256</c> bind the audit evidence spooled beside
+    /// the contributions (the sum in the protection domain; mask mode's stripped seeds, null
+    /// in HE mode). Entries written before them lack both; readers treat them as optional.
+    /// </remarks>
     public static byte[] RoundClosed(
         ulong round, IReadOnlyList<uint> contributors, byte[] aggregateSha256, long aggregateLength,
-        double epsilonSpent, double delta) =>
+        double epsilonSpent, double delta, byte[] sumSha256, byte[]? unmaskingSha256) =>
         EnclaveJson.Bytes(new
         {
             round,
@@ -81,6 +86,8 @@ public static class LedgerPayloads
             aggregate_length = aggregateLength,
             epsilon_spent = epsilonSpent,
             delta,
+            sum_sha256 = sumSha256,
+            unmasking_sha256 = unmaskingSha256,
         });
 
     /// <summary>Payload of <see cref="LedgerKinds.RoundAborted"/>.</summary>

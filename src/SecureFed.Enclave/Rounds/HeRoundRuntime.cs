@@ -243,7 +243,10 @@ public sealed class HeRoundRuntime : IRoundRuntime
         }
 
         CurrentStage = "finished";
-        return new RoundOutcome(true, null, [.. evidence.Select(e => e.ClientId)], residues);
+        return new RoundOutcome(true, null, [.. evidence.Select(e => e.ClientId)], residues)
+        {
+            CiphertextSum = [.. aggregate.SelectMany(ciphertext => ciphertext)],
+        };
     }
 
     private byte[][] Split(byte[] data)

@@ -208,7 +208,7 @@ public sealed class MaskRoundRuntime : IRoundRuntime
         var setup = MaskServer.CreateSetup(
             _settings.Round, _settings.Dimension, _settings.Bits, parameters, participants);
         var keys = participants.ToDictionary(id => id, id => _directory[id]);
-        _server = new MaskServer(setup, keys);
+        _server = new MaskServer(setup, keys) { KeepUnmaskingEvidence = true };
         _advertise = new Stage<AdvertisedKeys>("advertise", participants);
         CurrentStage = _advertise.Name;
         _join.Publish(participants);
@@ -244,8 +244,15 @@ public sealed class MaskRoundRuntime : IRoundRuntime
             _unmask.Close(true);
         }
 
+        // The seeds leave here only serialized, for the coordinator to spool and clear.
+        byte[]? unmasking;
+        using (result.Unmasking)
+        {
+            unmasking = result.Unmasking?.Serialize();
+        }
+
         CurrentStage = "finished";
-        return new RoundOutcome(true, null, result.Survivors, result.Sum);
+        return new RoundOutcome(true, null, result.Survivors, result.Sum) { Unmasking = unmasking };
     }
 
     // The next stage is opened before this one's output is released: a client that gets the

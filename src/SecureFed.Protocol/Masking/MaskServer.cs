@@ -97,6 +97,14 @@ public sealed class MaskServer
     public HararyGraph Graph => _graph;
 
     /// <summary>
+    /// When true, <see cref="Finish"/> returns the seeds of the masks it stripped as
+    /// <see cref="MaskRoundResult.Unmasking"/>, for an appliance that keeps them for
+    /// auditors; the caller then owns and disposes them. Off by default, so that a server
+    /// that has no use for them clears them at once.
+    /// </summary>
+    public bool KeepUnmaskingEvidence { get; init; }
+
+    /// <summary>
     /// Creates the setup of a round with a fresh round nonce and graph seed from the
     /// operating system's CSPRNG.
     /// </summary>
@@ -423,6 +431,10 @@ public sealed class MaskServer
             .SelectMany((u, i) => _graph.NeighboursOf(u).Where(IsSurvivor).Select(v => (i, v)))
             .ToArray();
         var pairMasks = new MaskPrg[pairs.Length];
+        UnmaskingEvidence? unmasking = null;
+        var selfSeeds = NewSeeds(selfMasks.Length);
+        var pairSeeds = NewSeeds(pairMasks.Length);
+        bool kept = false;
         try
         {
             // Each secret is rebuilt on its own, then each (dropped, survivor) pair agrees its
@@ -431,7 +443,7 @@ public sealed class MaskServer
             {
                 if (job < selfMasks.Length)
                 {
-                    selfMasks[job] = RebuildSelfMask(_survivors[job], revealed);
+                    selfMasks[job] = RebuildSelfMask(_survivors[job], revealed, selfSeeds[job]);
                 }
                 else
                 {
@@ -441,8 +453,10 @@ public sealed class MaskServer
             Parallel.For(0, pairs.Length, p =>
             {
                 var (i, survivor) = pairs[p];
-                pairMasks[p] = PairwiseMask.CreatePrg(
-                    maskKeys[i], dropped[i], _advertised[survivor].MaskPublicKey, survivor, _sessionId);
+                PairwiseMask.DeriveSeed(
+                    maskKeys[i], dropped[i], _advertised[survivor].MaskPublicKey, survivor, _sessionId,
+                    pairSeeds[p]);
+                pairMasks[p] = new MaskPrg(pairSeeds[p]);
             });
 
             // A survivor added a pairwise mask if its id was the smaller one; undo what it did.
@@ -450,6 +464,19 @@ public sealed class MaskServer
                 .Concat(pairMasks.Select((prg, p) => (prg, pairs[p].v > dropped[pairs[p].i])))
                 .ToArray();
             StripMasks(masks);
+            if (KeepUnmaskingEvidence)
+            {
+                unmasking = new UnmaskingEvidence(
+                    _setup.Round,
+                    _setup.Dimension,
+                    _setup.Bits,
+                    [
+                        .. _survivors.Select((u, j) => new RevealedMask(u, u, false, selfSeeds[j])),
+                        .. pairs.Select((pair, p) => new RevealedMask(
+                            dropped[pair.i], pair.v, pair.v > dropped[pair.i], pairSeeds[p])),
+                    ]);
+                kept = true;
+            }
         }
         catch (AggregateException e)
             when (e.InnerExceptions.OfType<RoundAbortedException>().FirstOrDefault() is { } abort)
@@ -463,10 +490,30 @@ public sealed class MaskServer
             {
                 disposable?.Dispose();
             }
+
+            if (!kept)
+            {
+                foreach (byte[] seed in selfSeeds.Concat(pairSeeds))
+                {
+                    CryptographicOperations.ZeroMemory(seed);
+                }
+            }
         }
 
         _stage = MaskServerStage.Finished;
-        return new MaskRoundResult(_sum, _survivors, dropped);
+        return new MaskRoundResult(_sum, _survivors, dropped) { Unmasking = unmasking };
+    }
+
+    // Pinned, so that the collector leaves no stale copies of a seed behind.
+    private static byte[][] NewSeeds(int count)
+    {
+        var seeds = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            seeds[i] = GC.AllocateArray<byte>(MaskPrg.SeedSize, pinned: true);
+        }
+
+        return seeds;
     }
 
     private Dictionary<uint, List<(uint Holder, RevealedShare Share)>> IndexRevealedShares()
@@ -488,18 +535,12 @@ public sealed class MaskServer
         return index;
     }
 
-    private MaskPrg RebuildSelfMask(uint owner, Dictionary<uint, List<(uint Holder, RevealedShare Share)>> revealed)
+    // The seed is written to the caller's buffer, which clears it or hands it on as evidence.
+    private MaskPrg RebuildSelfMask(
+        uint owner, Dictionary<uint, List<(uint Holder, RevealedShare Share)>> revealed, byte[] seed)
     {
-        Span<byte> seed = stackalloc byte[MaskPrg.SeedSize];
-        try
-        {
-            Reconstruct(owner, ShareKind.SelfMaskSeed, revealed, seed);
-            return new MaskPrg(seed);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(seed);
-        }
+        Reconstruct(owner, ShareKind.SelfMaskSeed, revealed, seed);
+        return new MaskPrg(seed);
     }
 
     // The survivors that shared with a dropped client added or subtracted PRG(s_uv); the

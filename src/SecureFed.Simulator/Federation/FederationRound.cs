@@ -108,6 +108,11 @@ public static class FederationRound
             cancellation).ConfigureAwait(false);
         var status = await operatorClient.Connection.Operator.GetStatusAsync(
             new GetStatusRequest(), cancellationToken: cancellation);
+        if (options.EvidenceDirectory is { } evidence)
+        {
+            await federation.ExportAuditEvidenceAsync(operatorClient, evidence, cancellation).ConfigureAwait(false);
+        }
+
         var contributors = result.Contributors.ToHashSet();
         return new FederationRoundReport
         {
