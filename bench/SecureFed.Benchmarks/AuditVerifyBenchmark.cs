@@ -131,8 +131,16 @@ public static class AuditVerifyBenchmark
         var facts = new FederationFacts(
             RandomNumberGenerator.GetBytes(16), "bench-federation", 100, 1e-5, ckks);
         var ledger = new SyntheticLedger(appliance);
-        ledger.Append(LedgerKinds.FederationCreated, LedgerPayloads.FederationCreated(
-            facts, ca.Certificate.RawData, appliance.PublicKey.Bytes.Span));
+        var applianceIdentity = new ParticipantIdentity(ParticipantRole.Appliance, "appliance");
+        using (var request = ParticipantKeyRequest.Create(applianceIdentity, ["localhost"], []))
+        using (var certificate = request.WithCertificate(
+            ca.Issue(request.CsrPem, applianceIdentity, Validity, ["localhost"], [])))
+        {
+            byte[] vouch = EnrollmentStatement.Sign(
+                certificate, facts.Id, applianceIdentity, appliance.PublicKey.Bytes.Span);
+            ledger.Append(LedgerKinds.FederationCreated, LedgerPayloads.FederationCreated(
+                facts, ca.Certificate.RawData, appliance.PublicKey.Bytes.Span, certificate.RawData, vouch));
+        }
 
         var keys = new Ed25519PrivateKey[clients];
         for (int i = 0; i < clients; i++)

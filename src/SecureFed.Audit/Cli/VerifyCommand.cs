@@ -131,6 +131,7 @@ internal static class VerifyCommand
             enrollments = ledger.Enrollments,
             ledger_key = ledger.LedgerKeyHex,
             key_pinned = ledger.KeyPinned,
+            certified_by = ledger.CertifiedBy,
             checkpoint_size = ledger.CheckpointSize,
             spot_checks = result.SpotChecks is { } spot
                 ? new
@@ -187,6 +188,9 @@ internal static class VerifyCommand
             ? $"ledger key {ledger.LedgerKeyHex} (pinned)"
             : $"ledger key {ledger.LedgerKeyHex} (NOT independently pinned: taken from the export; "
                 + "pass --ledger-key)");
+        Console.WriteLine(ledger.CertifiedBy is { } appliance
+            ? $"ledger key vouched for by {appliance}, certified by the federation CA"
+            : "ledger key not vouched for by an appliance certificate");
         Console.WriteLine(
             $"{ledger.Rounds} rounds, {ledger.Contributions} contributions, {ledger.Enrollments} " +
             "enrollments checked");

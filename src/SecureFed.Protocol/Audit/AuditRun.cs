@@ -40,16 +40,26 @@ internal sealed class AuditRun
     private HashSet<uint>? _custodians;
     private int _threshold;
 
+    private readonly bool _pinned;
+
     public AuditRun(
-        LedgerExport export, Ed25519PublicKey key, double tolerance, List<AuditFinding> findings)
+        LedgerExport export,
+        Ed25519PublicKey key,
+        bool pinned,
+        double tolerance,
+        List<AuditFinding> findings)
     {
         _export = export;
         _key = key;
+        _pinned = pinned;
         _tolerance = tolerance;
         _findings = findings;
     }
 
     public int Rounds => _rounds.Count;
+
+    /// <summary>The appliance whose CA certificate vouched for the ledger key, if one did.</summary>
+    public ParticipantIdentity? CertifiedBy { get; private set; }
 
     public int Contributions { get; private set; }
 
@@ -174,6 +184,69 @@ internal sealed class AuditRun
         }
 
         ReadCa(entry, payload.Bytes("ca_certificate"));
+        CheckApplianceCertificate(entry, payload, ledgerKey);
+    }
+
+    // The appliance's CA certificate must vouch for the ledger key: its key signed the
+    // enrollment statement naming the key (EnrollmentStatement). Then an auditor who trusts
+    // only the federation CA, which the security team holds, knows whose ledger this is.
+    // Without the certificate only a key pinned by the auditor says so.
+    private void CheckApplianceCertificate(LedgerEntry entry, PayloadReader payload, byte[] ledgerKey)
+    {
+        if (!payload.Has("appliance_certificate"))
+        {
+            if (!_pinned)
+            {
+                Find("certificate", At(entry), null,
+                    "Nothing binds the ledger key to the federation: federation.created holds no " +
+                    "appliance certificate and no ledger key was pinned.");
+            }
+
+            return;
+        }
+
+        byte[] der = payload.Bytes("appliance_certificate");
+        byte[] signature = payload.Bytes("appliance_key_signature");
+        if (_ca is null || _federationId is null)
+        {
+            Find("certificate", At(entry), null,
+                "The appliance certificate cannot be checked: the ledger names no readable CA.");
+            return;
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificate(der);
+        }
+        catch (CryptographicException unreadable)
+        {
+            Find("certificate", At(entry), null,
+                $"The appliance certificate is unreadable: {unreadable.Message}");
+            return;
+        }
+
+        using (certificate)
+        {
+            var when = DateTimeOffset.FromUnixTimeMilliseconds(entry.TimestampUnixMs);
+            var result = new FederationTrust(_ca, new FixedClock(when)).ValidateServer(certificate);
+            if (!result.IsValid)
+            {
+                Find("certificate", At(entry), null,
+                    $"The appliance certificate is not the federation's appliance: {result.Message}");
+                return;
+            }
+
+            if (!EnrollmentStatement.Verify(certificate, _federationId, result.Identity!, ledgerKey, signature))
+            {
+                Find("certificate", At(entry), null,
+                    $"The certificate of {result.Identity} did not sign the ledger key " +
+                    $"{Convert.ToHexStringLower(ledgerKey)}.");
+                return;
+            }
+
+            CertifiedBy = result.Identity;
+        }
     }
 
     private void ReadCa(LedgerEntry entry, byte[] der)
