@@ -77,7 +77,8 @@ public static class ApplianceState
         var check = trust.ValidateServer(appliance);
         if (!check.IsValid)
         {
-            throw new ArgumentException($"The appliance certificate is not usable: {check.Message}", nameof(certificatePath));
+            throw new ArgumentException(
+                $"The appliance certificate is not usable: {check.Message}", nameof(certificatePath));
         }
 
         CreatePrivateDirectory(stateDirectory);
