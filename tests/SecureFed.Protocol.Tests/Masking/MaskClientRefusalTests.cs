@@ -262,7 +262,8 @@ public class MaskClientRefusalTests
         foreach (uint id in round.Check.Survivors)
         {
             var client = round.Clients[id];
-            var refusal = Assert.Throws<ProtocolViolationException>(() => client.SignSurvivors(round.Check));
+            var refusal = Assert.Throws<ProtocolViolationException>(
+                () => client.SignSurvivors(round.Check));
             Assert.Contains("6 clients", refusal.Message);
             Assert.Contains("min_clients of 7", refusal.Message);
             Assert.Equal(MaskClientStage.MaskedInput, client.Stage);
@@ -281,9 +282,10 @@ public class MaskClientRefusalTests
         var client = round.Clients[round.Ids[0]];
 
         // The server swaps in a smaller survivor set once every client has signed the full one.
+        uint[] gone = [round.Ids[3], round.Ids[6]];
         var smaller = round.UnmaskRequest! with
         {
-            Survivors = round.UnmaskRequest!.Survivors.Where(v => v != round.Ids[3] && v != round.Ids[6]).ToArray(),
+            Survivors = round.UnmaskRequest!.Survivors.Except(gone).ToArray(),
         };
 
         var refusal = Assert.Throws<ProtocolViolationException>(() => client.Unmask(smaller));
