@@ -39,6 +39,7 @@ public sealed class MaskServer
     private readonly HararyGraph _graph;
     private readonly byte[] _setupHash;
     private readonly HashSet<uint> _participants;
+    private readonly int _minSurvivors;
 
     private readonly SortedDictionary<uint, AdvertiseKeys> _advertised = [];
     private readonly SortedDictionary<uint, ShareKeys> _shared = [];
@@ -49,7 +50,6 @@ public sealed class MaskServer
     private byte[] _sessionId = [];
     private uint[] _survivors = [];
     private MaskServerStage _stage = MaskServerStage.Advertising;
-    private readonly int _minSurvivors;
 
     /// <summary>
     /// Starts a round with <paramref name="setup"/>, for clients whose enrolled identities
