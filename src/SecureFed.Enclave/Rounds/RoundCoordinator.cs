@@ -534,6 +534,10 @@ public sealed partial class RoundCoordinator
             }
         }
 
+        // An aborted round releases nothing, so it costs the federation nothing, even when
+        // noised masked inputs were uploaded (a mask round below min_clients survivors): each
+        // is hidden by its self mask, whose seed no honest client reveals for that round.
+        // Each client still charges its own budget, as it cannot tell what the appliance did.
         double epsilon = outcome.Completed
             ? _budget.Charge(settings, outcome.Contributors.Count)
             : _budget.EpsilonSpent();

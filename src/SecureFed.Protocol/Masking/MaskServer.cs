@@ -39,6 +39,7 @@ public sealed class MaskServer
     private readonly HararyGraph _graph;
     private readonly byte[] _setupHash;
     private readonly HashSet<uint> _participants;
+    private readonly int _minSurvivors;
 
     private readonly SortedDictionary<uint, AdvertiseKeys> _advertised = [];
     private readonly SortedDictionary<uint, ShareKeys> _shared = [];
@@ -103,6 +104,23 @@ public sealed class MaskServer
     /// that has no use for them clears them at once.
     /// </summary>
     public bool KeepUnmaskingEvidence { get; init; }
+
+    /// <summary>
+    /// Fewest survivors (clients whose masked inputs are in the sum) the round may go on
+    /// with: the round's <c>min_clients</c>, whose DP noise shares the appliance's and the
+    /// clients' budgets count on. <see cref="CloseMasking"/> aborts below it, before any
+    /// share is asked for. 0 (the default) sets no bound beyond the threshold.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MinSurvivors
+    {
+        get => _minSurvivors;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _minSurvivors = value;
+        }
+    }
 
     /// <summary>
     /// Creates the setup of a round with a fresh round nonce and graph seed from the
@@ -297,7 +315,8 @@ public sealed class MaskServer
 
     /// <summary>Ends stage 3 and returns the survivor set for every survivor to sign.</summary>
     /// <exception cref="RoundAbortedException">
-    /// A client whose secret must be rebuilt has fewer than t surviving neighbours.
+    /// Fewer than <see cref="MinSurvivors"/> clients sent masked inputs, or a client whose
+    /// secret must be rebuilt has fewer than t surviving neighbours.
     /// </exception>
     public ConsistencyCheckRequest CloseMasking()
     {
@@ -305,6 +324,19 @@ public sealed class MaskServer
         {
             ExpectStage(MaskServerStage.Masking);
             RequireAtLeast(_masked.Count, "sent masked inputs");
+            if (_masked.Count < _minSurvivors)
+            {
+                // Both budgets charged the round for min_clients noise shares: a sum of fewer
+                // must never be unmasked. The masked sum alone reveals nothing; it is cleared
+                // anyway, since nothing may use it now.
+                _stage = MaskServerStage.Aborted;
+                Array.Clear(_sum);
+                throw new RoundAbortedException(
+                    $"Only {_masked.Count} clients sent masked inputs, below the round's " +
+                    $"min_clients of {_minSurvivors}: their sum carries less DP noise than " +
+                    "the budgets were charged for, so it is not unmasked.");
+            }
+
             _survivors = [.. _masked];
             RequireHolders(_survivors, "survived");
             _stage = MaskServerStage.ConsistencyCheck;
