@@ -445,6 +445,7 @@ public sealed partial class RoundCoordinator
             _ceremony.DecryptAsync)
         {
             CiphertextBytes = ciphertextBytes,
+            CustodianKeys = [.. _registry.EnrolledKeys(key.CustodianIds)],
         };
     }
 

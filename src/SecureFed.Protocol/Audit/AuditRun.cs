@@ -408,8 +408,52 @@ internal sealed class AuditRun
                 $"[{string.Join(", ", ids)}] is impossible.");
         }
 
+        CustodianConfirmations(entry, payload, ids, threshold);
         _custodians = [.. ids];
         _threshold = threshold;
+    }
+
+    // Threat model S7: the key HE clients encrypt under must be one every custodian confirmed
+    // with its enrolled Ed25519 key (the confirmation transcript of the ceremony, see
+    // CollectiveKeyVerifier), not one the appliance chose. The entry carries the ceremony setup
+    // and the signatures, so the auditor checks them with only the enrollment entries.
+    private void CustodianConfirmations(LedgerEntry entry, PayloadReader payload, uint[] ids, int threshold)
+    {
+        if (!payload.Has("confirmations"))
+        {
+            Find("decryption", At(entry), null,
+                "The collective key's entry carries no custodian confirmations: nothing shows that " +
+                "the custodians confirmed this key rather than one the appliance chose.");
+            return;
+        }
+
+        var setup = new He.Messages.CeremonySetup(
+            payload.Bytes("ceremony_id"), payload.Bytes("parameter_id"), ids, threshold,
+            payload.Bytes("common_seed"));
+        byte[] hash = payload.Bytes("collective_key_sha256");
+        var confirmations = payload.Objects("confirmations")
+            .Select(c => new He.Messages.CustodianKeyConfirmation(
+                c.U32("custodian_id"), c.Bytes("signature", Ed25519PublicKey.SignatureSize)))
+            .ToArray();
+        var keys = new Dictionary<uint, Ed25519PublicKey>();
+        foreach (uint id in ids)
+        {
+            // Only keys whose enrollment verified against the federation CA count.
+            if (IsCustodian(id) && _participants[id] is { Verified: true } custodian)
+            {
+                keys[id] = custodian.SigningKey;
+            }
+        }
+
+        try
+        {
+            He.CollectiveKeyVerifier.Verify(setup, hash, confirmations, keys);
+        }
+        catch (ProtocolViolationException refused)
+        {
+            Find("decryption", At(entry), null,
+                $"The custodians' confirmations of the collective key do not verify: {refused.Message}");
+        }
     }
 
     private void RoundOpened(LedgerEntry entry, PayloadReader payload)
