@@ -292,6 +292,61 @@ public sealed class LedgerTamperTests(FederationLedgers ledgers)
             f.Check == "contribution" && f.Reason.Contains("non-enrolled key", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Verify_RealLedger_TheApplianceCertificateVouchesForTheLedgerKey()
+    {
+        var (code, json) = CliRunner.RunJson("verify", "--ledger", ledgers.MaskLedgerPath);
+
+        Assert.Equal(0, code);
+        Assert.Contains("appliance", json.GetProperty("certified_by").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_ForgedLedgerWithoutApplianceCertificateUnpinned_NothingBindsTheKey()
+    {
+        using var forger = Ed25519PrivateKey.Generate();
+
+        var failures = Verify(LedgerForge.Sign(LedgerForge.Drafts(ledgers.Mask), forger));
+
+        var finding = Assert.Single(failures);
+        Assert.Equal("certificate", finding.Check);
+        Assert.Equal(0, finding.Entry);
+        Assert.Contains("Nothing binds the ledger key", finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_ForgedKeyUnderTheRealApplianceCertificate_CertificateDidNotSignIt()
+    {
+        using var forger = Ed25519PrivateKey.Generate();
+        var forged = LedgerForge.Sign(
+            LedgerForge.Drafts(ledgers.He), forger, keepApplianceCertificate: true);
+
+        var failures = Verify(forged);
+
+        var finding = Assert.Single(failures);
+        Assert.Equal("certificate", finding.Check);
+        Assert.Contains("did not sign the ledger key", finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_ClientCertificateAsTheAppliances_IsNotTheFederationsAppliance()
+    {
+        using var forger = Ed25519PrivateKey.Generate();
+        var drafts = LedgerForge.Drafts(ledgers.Mask);
+        int enrollment = drafts.FindIndex(d => d.Kind == "enrollment");
+        string client = JsonNode.Parse(drafts[enrollment].Payload)!["certificate"]!.GetValue<string>();
+        drafts[0] = drafts[0] with
+        {
+            Payload = LedgerForge.Edit(drafts[0].Payload, o => o["appliance_certificate"] = client),
+        };
+
+        var failures = Verify(LedgerForge.Sign(drafts, forger, keepApplianceCertificate: true));
+
+        Assert.Contains(failures, f =>
+            f.Check == "certificate" && f.Entry == 0
+            && f.Reason.Contains("not the federation's appliance", StringComparison.Ordinal));
+    }
+
     private static int Index(List<LedgerEntry> entries, string kind) =>
         entries.FindIndex(e => e.Kind == kind);
 

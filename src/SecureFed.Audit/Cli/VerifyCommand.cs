@@ -14,11 +14,6 @@ internal static class VerifyCommand
     /// <summary>Exit code of an audit with findings.</summary>
     public const int Findings = 1;
 
-    /// <summary>
-    /// The checks run after the ledger audit, in order. Aggregate spot checks join here.
-    /// </summary>
-    public static IReadOnlyList<VerifyCheck> Checks { get; } = [];
-
     public static Command Create()
     {
         var ledger = new Option<string>("--ledger")
@@ -30,14 +25,30 @@ internal static class VerifyCommand
             Description = "The trusted ledger key: a file, or 32 bytes in hex or base64. Without it the "
                 + "export's own key is used, and the report says the key was not pinned.",
         };
+        var contributions = new Option<string?>("--contributions")
+        {
+            Description = "The contributions directory written by `securefed-enclave ledger export "
+                + "--contributions`: spot-check every completed round's aggregate against it.",
+        };
+        var spotChecks = new Option<int>("--spot-checks")
+        {
+            Description = $"Coordinates sampled per round (1 to {AggregateAudit.MaxSpotChecks}, "
+                + $"default {AggregateAudit.DefaultSpotChecks}).",
+            DefaultValueFactory = _ => AggregateAudit.DefaultSpotChecks,
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("verify", "Verify a ledger export offline: chain, signatures, "
-            + "certificates, contributions, rounds, decryption shares and the privacy budget.")
+            + "certificates, contributions, rounds, decryption shares, the privacy budget and, "
+            + "with --contributions, each aggregate by sampling.")
         {
-            ledger, key, json,
+            ledger, key, contributions, spotChecks, json,
         };
         command.SetAction(parse => Execute(new VerifyOptions(
-            parse.GetValue(ledger)!, parse.GetValue(key), parse.GetValue(json))));
+            parse.GetValue(ledger)!, parse.GetValue(key), parse.GetValue(json))
+        {
+            ContributionsDirectory = parse.GetValue(contributions),
+            SpotChecks = parse.GetValue(spotChecks),
+        }));
         return command;
     }
 
@@ -57,7 +68,7 @@ internal static class VerifyCommand
 
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(ToJson(result), Output.JsonOptions));
+            Console.WriteLine(JsonSerializer.Serialize(ToJson(options, result), Output.JsonOptions));
         }
         else
         {
@@ -68,26 +79,47 @@ internal static class VerifyCommand
     }
 
     /// <summary>
-    /// Reads the inputs and runs the ledger audit, then every check of <see cref="Checks"/>.
+    /// Reads the inputs and runs the ledger audit, then, given a contributions directory, the
+    /// aggregate spot checks.
     /// </summary>
-    /// <exception cref="AuditInputException">An input cannot be read.</exception>
+    /// <exception cref="AuditInputException">An input cannot be read, or the number of spot
+    /// checks is out of range.</exception>
     public static VerifyResult Run(VerifyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        CheckSpotOptions(options);
         var pinned = options.LedgerKey is null ? null : AuditInput.ReadLedgerKey(options.LedgerKey);
         var export = AuditInput.ReadLedger(options.LedgerPath);
         var report = LedgerAudit.Run(export, new LedgerAuditOptions(pinned));
-        var context = new VerifyContext(options, export, pinned ?? export.LedgerPublicKey, report);
         var findings = new List<AuditFinding>(report.Findings);
-        foreach (var check in Checks)
+
+        // The spot checks read payloads that the ledger audit has just checked; where it found
+        // the chain or a signature broken, their findings still say which rounds disagree.
+        AggregateAuditResult? spot = null;
+        if (options.ContributionsDirectory is { } directory)
         {
-            check(context, findings);
+            spot = AggregateAudit.Check(export.Entries, directory, options.SpotChecks);
+            findings.AddRange(spot.Findings);
         }
 
-        return new VerifyResult(report, findings);
+        return new VerifyResult(report, spot, findings);
     }
 
-    private static object ToJson(VerifyResult result)
+    private static void CheckSpotOptions(VerifyOptions options)
+    {
+        if (options.SpotChecks is < 1 or > AggregateAudit.MaxSpotChecks)
+        {
+            throw new AuditInputException(string.Create(CultureInfo.InvariantCulture,
+                $"--spot-checks must be 1 to {AggregateAudit.MaxSpotChecks}, not {options.SpotChecks}."));
+        }
+
+        if (options.ContributionsDirectory is { } directory && !Directory.Exists(directory))
+        {
+            throw new AuditInputException($"--contributions: no directory {directory}.");
+        }
+    }
+
+    private static object ToJson(VerifyOptions options, VerifyResult result)
     {
         var ledger = result.Ledger;
         return new
@@ -99,7 +131,16 @@ internal static class VerifyCommand
             enrollments = ledger.Enrollments,
             ledger_key = ledger.LedgerKeyHex,
             key_pinned = ledger.KeyPinned,
+            certified_by = ledger.CertifiedBy,
             checkpoint_size = ledger.CheckpointSize,
+            spot_checks = result.SpotChecks is { } spot
+                ? new
+                {
+                    k = options.SpotChecks,
+                    rounds = spot.RoundsChecked,
+                    coordinates = spot.CoordinatesChecked,
+                }
+                : null,
             epsilon = new
             {
                 per_round = ledger.PerRound.Select(r => new
@@ -147,6 +188,9 @@ internal static class VerifyCommand
             ? $"ledger key {ledger.LedgerKeyHex} (pinned)"
             : $"ledger key {ledger.LedgerKeyHex} (NOT independently pinned: taken from the export; "
                 + "pass --ledger-key)");
+        Console.WriteLine(ledger.CertifiedBy is { } appliance
+            ? $"ledger key vouched for by {appliance}, certified by the federation CA"
+            : "ledger key not vouched for by an appliance certificate");
         Console.WriteLine(
             $"{ledger.Rounds} rounds, {ledger.Contributions} contributions, {ledger.Enrollments} " +
             "enrollments checked");
@@ -155,6 +199,13 @@ internal static class VerifyCommand
             int count = result.Findings.Count(f => f.Check == name);
             Console.WriteLine(count == 0 ? $"  pass  {name}" : $"  FAIL  {name} ({count})");
         }
+
+        Console.WriteLine(result.SpotChecks is { } spot
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"aggregate spot checks: {spot.RoundsChecked} rounds, {spot.CoordinatesChecked} "
+                + $"coordinates summed against the client-signed contributions")
+            : "aggregate spot checks: not run (pass --contributions DIR); the aggregate check "
+                + "above covers the ledger's own records only");
 
         Console.WriteLine("epsilon, cumulative (claimed / recomputed):");
         foreach (var round in ledger.PerRound)

@@ -1,15 +1,20 @@
-// One client's part in an HE-mode round over gRPC: join, fetch the collective key and check
-// its hash against the one the federation announced, encrypt the integer vector with
-// coefficient encoding at the round's scale, and stream the ciphertexts with their signed
-// statement.
+// One client's part in an HE-mode round over gRPC: join, check that every custodian of the
+// key ceremony confirmed the collective key (signatures under their enrolled keys, which the
+// client verifies against the federation CA itself), fetch the key and check its hash against
+// the confirmed one, encrypt the integer vector with coefficient encoding at the round's
+// scale, and stream the ciphertexts with their signed statement. The appliance only relays
+// the key: were the client to trust a hash the appliance sends, a malicious appliance could
+// hand it a key whose secret it knows (threat model S7).
 
 using System.Security.Cryptography;
 using Grpc.Core;
 using SecureFed.Crypto.Ckks;
 using SecureFed.Protocol;
 using SecureFed.Protocol.Contributions;
+using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.He;
+using SecureFed.Protocol.Identity;
 
 namespace SecureFed.Client.Participation;
 
@@ -50,6 +55,9 @@ public static class HeRoundParticipant
             throw new ProtocolViolationException("The HE setup does not match the round or this client's parameters.");
         }
 
+        // Checked before anything is encrypted or uploaded, and also for a client that will
+        // not contribute, so that a tampered setup is reported either way.
+        VerifyCustodianConfirmations(setup, credentials, context);
         if (!contribute)
         {
             return null;
@@ -58,9 +66,10 @@ public static class HeRoundParticipant
         var stage = new StageRequest { Round = task.Round, ClientId = me };
         byte[] keyBytes = await DownloadAsync(
             rounds.DownloadCollectiveKey(stage, cancellationToken: cancellation), cancellation).ConfigureAwait(false);
-        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(keyBytes), setup.CollectiveKeyHash.Span))
+        if (!CollectiveKeyVerifier.MatchesHash(keyBytes, setup.CollectiveKeyHash.Span))
         {
-            throw new ProtocolViolationException("The collective key does not have the hash the custodians confirmed.");
+            throw new ProtocolViolationException(
+                "The collective key the appliance sent is not the key the custodians confirmed.");
         }
 
         var publicKey = CkksSerializer.DeserializePublicKey(context, keyBytes);
@@ -81,6 +90,50 @@ public static class HeRoundParticipant
         }
 
         return await rounds.AwaitResultAsync(stage, cancellationToken: cancellation);
+    }
+
+    /// <summary>
+    /// Checks that every custodian named in <paramref name="setup"/>'s ceremony confirmed its
+    /// collective key hash with a valid signature under the custodian's enrolled signing key,
+    /// and verifies each custodian's enrollment (certificate chain to the federation CA,
+    /// custodian role, enrollment statement binding the signing key) with
+    /// <paramref name="credentials"/>' trust, as mask-mode clients check their peers.
+    /// </summary>
+    /// <exception cref="ProtocolViolationException">Any check fails.</exception>
+    public static void VerifyCustodianConfirmations(
+        HeSetup setup, ParticipantCredentials credentials, CkksContext context)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(context);
+        if (setup.Ceremony is not { HasCeremony: true } ceremony)
+        {
+            throw new ProtocolViolationException(
+                "The HE setup carries no key ceremony: the collective key cannot be checked.");
+        }
+
+        Protocol.He.Messages.CeremonySetup record;
+        try
+        {
+            record = ceremony.FromProto();
+        }
+        catch (FormatException malformed)
+        {
+            throw new ProtocolViolationException($"The HE setup's key ceremony is malformed: {malformed.Message}");
+        }
+
+        // The key must be made for the parameters this client encrypts with.
+        if (!CryptographicOperations.FixedTimeEquals(record.ParameterId, context.Parameters.ParameterId))
+        {
+            throw new ProtocolViolationException("The key ceremony was for other CKKS parameters.");
+        }
+
+        var custodians = EnrolledDirectory.Verify(
+            ceremony.CustodianKeys, record.CustodianIds, credentials.FederationId, credentials.Trust,
+            ParticipantRole.Custodian);
+        CollectiveKeyVerifier.Verify(
+            record, setup.CollectiveKeyHash.Span, [.. setup.Confirmations.Select(c => c.FromProto())],
+            custodians);
     }
 
     /// <summary>Reads a chunked download into one array, checking the chunks' order.</summary>

@@ -1,6 +1,7 @@
 // One client's part in a mask-mode round over gRPC: the MaskClient state machine computes
 // each message, and this class carries it to the appliance and brings back the stage's
-// output. The client checks every participant's enrolled key before the first stage.
+// output. The client checks every participant's enrolled key before the first stage, and
+// refuses to unmask a survivor set smaller than the round's min_clients.
 
 using Grpc.Core;
 using SecureFed.Protocol.Contributions;
@@ -8,7 +9,6 @@ using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol;
 using SecureFed.Protocol.Masking;
-
 
 namespace SecureFed.Client.Participation;
 
@@ -50,7 +50,15 @@ public static class MaskRoundParticipant
 
         var directory = EnrolledDirectory.Verify(
             joined.Keys, setup.Participants, credentials.FederationId, credentials.Trust);
-        using var client = new MaskClient(me, credentials.SigningKey, directory);
+
+        // The client's budget charged this round for min_clients noise shares in the sum
+        // (RoundPrivacy.Mechanism), so it helps to unmask no smaller survivor set, whatever
+        // the appliance decides.
+        var policy = MaskClientPolicy.Default with
+        {
+            MinSurvivors = (int)Math.Min(task.MinClients, int.MaxValue),
+        };
+        using var client = new MaskClient(me, credentials.SigningKey, directory, policy);
         if (stopBefore == MaskStage.Advertise)
         {
             return null;

@@ -6,4 +6,17 @@ internal sealed record LedgerExportReport(
     ulong Entries,
     string? HeadHash,
     string LedgerPublicKey,
-    ulong CheckpointTreeSize);
+    ulong CheckpointTreeSize)
+{
+    /// <summary>With --contributions: the directory written, as a full path.</summary>
+    public string? ContributionsDirectory { get; init; }
+
+    /// <summary>With --contributions: completed rounds exported.</summary>
+    public int? ContributionRounds { get; init; }
+
+    /// <summary>With --contributions: contributions copied.</summary>
+    public int? Contributions { get; init; }
+
+    /// <summary>With --contributions: files the ledger implies but the spool lacks.</summary>
+    public int? MissingFiles { get; init; }
+}

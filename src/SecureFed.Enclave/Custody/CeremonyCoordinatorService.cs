@@ -412,19 +412,30 @@ public sealed partial class CeremonyCoordinatorService
             var setup = active.Coordinator.Setup;
             byte[] publicKey = active.Coordinator.PublicKeyBytes.ToArray();
             byte[] hash = active.Coordinator.PublicKeyHash.ToArray();
+            var confirmations = active.Coordinator.Confirmations;
             var entry = _database.InTransaction(transaction =>
             {
-                CeremonyRecords.InsertCompleted(transaction, setup, publicKey, hash);
+                CeremonyRecords.InsertCompleted(transaction, setup, publicKey, hash, confirmations);
+
+                // The setup fields and every custodian's signature let an auditor recompute
+                // the setup hash and check that each custodian confirmed this key (S7).
                 return _ledger.Append(transaction, LedgerKinds.CustodianKey, EnclaveJson.Bytes(new
                 {
                     ceremony_id = setup.CeremonyId,
                     custodian_ids = setup.CustodianIds,
                     threshold = setup.Threshold,
                     collective_key_sha256 = hash,
+                    parameter_id = setup.ParameterId,
+                    common_seed = setup.CommonSeed,
+                    confirmations = confirmations.Select(c => new
+                    {
+                        custodian_id = c.CustodianId,
+                        signature = c.Signature,
+                    }).ToArray(),
                 }));
             });
             CompletedKey = new CompletedCeremony(
-                setup.CeremonyId, publicKey, hash, setup.CustodianIds, setup.Threshold);
+                setup.CeremonyId, publicKey, hash, setup.CustodianIds, setup.Threshold, setup, confirmations);
             active.Completed.TrySetResult(entry.Index);
         }
 

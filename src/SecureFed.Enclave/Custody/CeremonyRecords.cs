@@ -5,20 +5,28 @@ using SecureFed.Protocol.He.Messages;
 
 namespace SecureFed.Enclave.Custody;
 
-/// <summary>The ceremonies table: completed collective keys.</summary>
+/// <summary>
+/// The ceremonies table: completed collective keys, with the setup and every custodian's
+/// signed confirmation, which clients need to check the key themselves.
+/// </summary>
 internal static class CeremonyRecords
 {
     public static void InsertCompleted(
-        SqliteTransaction transaction, CeremonySetup setup, byte[] publicKey, byte[] hash)
+        SqliteTransaction transaction,
+        CeremonySetup setup,
+        byte[] publicKey,
+        byte[] hash,
+        IReadOnlyList<CustodianKeyConfirmation> confirmations)
     {
         using var command = EnclaveDatabase.Command(
             transaction,
-            "INSERT INTO ceremonies (ceremony_id, state, setup, collective_key, collective_key_hash, opened_ms) " +
-            "VALUES ($id, 'completed', $setup, $key, $hash, $now);");
+            "INSERT INTO ceremonies (ceremony_id, state, setup, collective_key, collective_key_hash, " +
+            "confirmations, opened_ms) VALUES ($id, 'completed', $setup, $key, $hash, $confirmations, $now);");
         command.Parameters.AddWithValue("$id", setup.CeremonyId);
         command.Parameters.AddWithValue("$setup", EnclaveJson.Bytes(setup));
         command.Parameters.AddWithValue("$key", publicKey);
         command.Parameters.AddWithValue("$hash", hash);
+        command.Parameters.AddWithValue("$confirmations", EnclaveJson.Bytes(confirmations));
         command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         command.ExecuteNonQuery();
     }
@@ -28,8 +36,8 @@ internal static class CeremonyRecords
     {
         using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT setup, collective_key, collective_key_hash FROM ceremonies WHERE state = 'completed' " +
-            "ORDER BY opened_ms DESC LIMIT 1;";
+            "SELECT setup, collective_key, collective_key_hash, confirmations FROM ceremonies " +
+            "WHERE state = 'completed' ORDER BY opened_ms DESC LIMIT 1;";
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {
@@ -37,7 +45,11 @@ internal static class CeremonyRecords
         }
 
         var setup = EnclaveJson.Read<CeremonySetup>((byte[])reader[0]);
+        CustodianKeyConfirmation[] confirmations = reader.IsDBNull(3)
+            ? []
+            : EnclaveJson.Read<CustodianKeyConfirmation[]>((byte[])reader[3]);
         return new CompletedCeremony(
-            setup.CeremonyId, (byte[])reader[1], (byte[])reader[2], setup.CustodianIds, setup.Threshold);
+            setup.CeremonyId, (byte[])reader[1], (byte[])reader[2], setup.CustodianIds, setup.Threshold,
+            setup, confirmations);
     });
 }

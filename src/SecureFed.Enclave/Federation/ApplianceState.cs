@@ -16,6 +16,7 @@ using SecureFed.Crypto.Ckks;
 using SecureFed.Crypto.Signatures;
 using SecureFed.Enclave.Ledger;
 using SecureFed.Enclave.Storage;
+using SecureFed.Protocol.Enrollment;
 using SecureFed.Protocol.Identity;
 
 namespace SecureFed.Enclave.Federation;
@@ -76,7 +77,8 @@ public static class ApplianceState
         var check = trust.ValidateServer(appliance);
         if (!check.IsValid)
         {
-            throw new ArgumentException($"The appliance certificate is not usable: {check.Message}", nameof(certificatePath));
+            throw new ArgumentException(
+                $"The appliance certificate is not usable: {check.Message}", nameof(certificatePath));
         }
 
         CreatePrivateDirectory(stateDirectory);
@@ -100,10 +102,15 @@ public static class ApplianceState
                 insert.Parameters.AddWithValue("$key", FactsKey);
                 insert.Parameters.AddWithValue("$value", EnclaveJson.Bytes(StoredFacts.Of(facts)));
                 insert.ExecuteNonQuery();
+                // The appliance's certificate key vouches for the ledger key, as a participant's
+                // vouches for its signing key when it enrolls.
+                byte[] vouch = EnrollmentStatement.Sign(
+                    appliance, facts.Id, check.Identity!, ledger.PublicKey.Bytes.Span);
                 return ledger.Append(
                     transaction,
                     LedgerKinds.FederationCreated,
-                    LedgerPayloads.FederationCreated(facts, ca.RawData, ledger.PublicKey.Bytes.Span));
+                    LedgerPayloads.FederationCreated(
+                        facts, ca.RawData, ledger.PublicKey.Bytes.Span, appliance.RawData, vouch));
             });
             return facts;
         }

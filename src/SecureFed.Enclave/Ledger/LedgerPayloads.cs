@@ -13,14 +13,27 @@ namespace SecureFed.Enclave.Ledger;
 public static class LedgerPayloads
 {
     /// <summary>Payload of <see cref="LedgerKinds.FederationCreated"/>.</summary>
+    /// <remarks>
+    /// <paramref name="applianceCertificate"/> is the appliance's TLS certificate from the
+    /// federation CA and <paramref name="applianceKeySignature"/> its key's signature over
+    /// the enrollment statement that names the ledger key
+    /// (<see cref="SecureFed.Protocol.Enrollment.EnrollmentStatement"/>): with them an auditor
+    /// who trusts only the CA knows the ledger key is the certified appliance's.
+    /// </remarks>
     public static byte[] FederationCreated(
-        FederationFacts facts, byte[] caCertificate, ReadOnlySpan<byte> ledgerPublicKey) =>
+        FederationFacts facts,
+        byte[] caCertificate,
+        ReadOnlySpan<byte> ledgerPublicKey,
+        byte[] applianceCertificate,
+        byte[] applianceKeySignature) =>
         EnclaveJson.Bytes(new
         {
             federation_id = facts.Id,
             name = facts.Name,
             ca_certificate = caCertificate,
             ledger_public_key = ledgerPublicKey.ToArray(),
+            appliance_certificate = applianceCertificate,
+            appliance_key_signature = applianceKeySignature,
             epsilon_limit = facts.EpsilonLimit,
             delta = facts.Delta,
             ckks_ring_degree = facts.CkksParameters.RingDegree,
@@ -70,9 +83,14 @@ public static class LedgerPayloads
     }
 
     /// <summary>Payload of <see cref="LedgerKinds.RoundClosed"/>.</summary>
+    /// <remarks>
+    /// <c>sum_sha256</c> and <c>unmasking_sha256</c> bind the audit evidence spooled beside
+    /// the contributions (the sum in the protection domain; mask mode's stripped seeds, null
+    /// in HE mode). Entries written before them lack both; readers treat them as optional.
+    /// </remarks>
     public static byte[] RoundClosed(
         ulong round, IReadOnlyList<uint> contributors, byte[] aggregateSha256, long aggregateLength,
-        double epsilonSpent, double delta) =>
+        double epsilonSpent, double delta, byte[] sumSha256, byte[]? unmaskingSha256) =>
         EnclaveJson.Bytes(new
         {
             round,
@@ -81,6 +99,8 @@ public static class LedgerPayloads
             aggregate_length = aggregateLength,
             epsilon_spent = epsilonSpent,
             delta,
+            sum_sha256 = sumSha256,
+            unmasking_sha256 = unmaskingSha256,
         });
 
     /// <summary>Payload of <see cref="LedgerKinds.RoundAborted"/>.</summary>

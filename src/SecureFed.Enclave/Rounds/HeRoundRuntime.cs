@@ -8,6 +8,7 @@
 
 using Google.Protobuf;
 using SecureFed.Protocol;
+using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.He;
 using SecureFed.Protocol.He.Messages;
@@ -77,6 +78,12 @@ public sealed class HeRoundRuntime : IRoundRuntime
 
     /// <summary>Bytes of one serialized ciphertext of this round.</summary>
     public int CiphertextBytes { get; init; }
+
+    /// <summary>
+    /// The enrolled keys (certificate and enrollment signature) of the ceremony's custodians,
+    /// which clients need to check the custodians' confirmations of the collective key.
+    /// </summary>
+    public IReadOnlyList<EnrolledKey> CustodianKeys { get; init; } = [];
 
     /// <summary>Joins <paramref name="clientId"/> and waits for the participant set.</summary>
     public async Task<HeSetup> JoinAsync(uint clientId, CancellationToken cancellation)
@@ -207,7 +214,9 @@ public sealed class HeRoundRuntime : IRoundRuntime
             CkksParameterId = ByteString.CopyFrom(_aggregator.Context.Parameters.ParameterId),
             CiphertextCount = (uint)_aggregator.CiphertextCount,
             ScaleBits = (uint)_settings.HeScaleBits,
+            Ceremony = _key.Setup.ToProto(CustodianKeys),
         };
+        setup.Confirmations.AddRange(_key.Confirmations.Select(c => c.ToProto()));
         setup.Participants.AddRange(participants);
         _join.Publish(participants);
         _setup.TrySetResult(setup);
@@ -243,7 +252,10 @@ public sealed class HeRoundRuntime : IRoundRuntime
         }
 
         CurrentStage = "finished";
-        return new RoundOutcome(true, null, [.. evidence.Select(e => e.ClientId)], residues);
+        return new RoundOutcome(true, null, [.. evidence.Select(e => e.ClientId)], residues)
+        {
+            CiphertextSum = [.. aggregate.SelectMany(ciphertext => ciphertext)],
+        };
     }
 
     private byte[][] Split(byte[] data)

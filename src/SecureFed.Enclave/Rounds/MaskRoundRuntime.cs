@@ -7,6 +7,10 @@
 // and then waits for the stage to close. Masked inputs are recorded in the journal (spool
 // and ledger) before they enter the running sum, under the same lock that closes the stage,
 // so the ledger lists exactly the contributions in the sum.
+//
+// min_clients bounds the survivors as well as the joiners: the federation's budget and each
+// client's own were charged for that many noise shares in the sum, so a masked-input stage
+// that ends with fewer survivors aborts the round before any share is asked for.
 
 using SecureFed.Crypto.Signatures;
 using SecureFed.Protocol;
@@ -208,7 +212,13 @@ public sealed class MaskRoundRuntime : IRoundRuntime
         var setup = MaskServer.CreateSetup(
             _settings.Round, _settings.Dimension, _settings.Bits, parameters, participants);
         var keys = participants.ToDictionary(id => id, id => _directory[id]);
-        _server = new MaskServer(setup, keys);
+        // min_clients is checked again on the survivors: the budgets charged the round for
+        // that many noise shares, and joining is not contributing.
+        _server = new MaskServer(setup, keys)
+        {
+            KeepUnmaskingEvidence = true,
+            MinSurvivors = _settings.MinClients,
+        };
         _advertise = new Stage<AdvertisedKeys>("advertise", participants);
         CurrentStage = _advertise.Name;
         _join.Publish(participants);
@@ -244,8 +254,15 @@ public sealed class MaskRoundRuntime : IRoundRuntime
             _unmask.Close(true);
         }
 
+        // The seeds leave here only serialized, for the coordinator to spool and clear.
+        byte[]? unmasking;
+        using (result.Unmasking)
+        {
+            unmasking = result.Unmasking?.Serialize();
+        }
+
         CurrentStage = "finished";
-        return new RoundOutcome(true, null, result.Survivors, result.Sum);
+        return new RoundOutcome(true, null, result.Survivors, result.Sum) { Unmasking = unmasking };
     }
 
     // The next stage is opened before this one's output is released: a client that gets the

@@ -15,11 +15,13 @@ using SecureFed.Enclave.Ledger;
 using SecureFed.Enclave.Metrics;
 using SecureFed.Enclave.Services;
 using SecureFed.Enclave.Storage;
+using SecureFed.Protocol.Audit;
 using SecureFed.Protocol.Contributions;
 using SecureFed.Protocol.Grpc;
 using SecureFed.Protocol.Grpc.V1;
 using V1 = SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.He;
+using SecureFed.Protocol.Masking;
 
 namespace SecureFed.Enclave.Rounds;
 
@@ -443,6 +445,7 @@ public sealed partial class RoundCoordinator
             _ceremony.DecryptAsync)
         {
             CiphertextBytes = ciphertextBytes,
+            CustodianKeys = [.. _registry.EnrolledKeys(key.CustodianIds)],
         };
     }
 
@@ -511,14 +514,31 @@ public sealed partial class RoundCoordinator
         string? file = null;
         byte[] hash = [];
         long length = 0;
-        if (outcome.Completed)
+        byte[] sumHash = [];
+        byte[]? unmaskingHash = null;
+        try
         {
-            byte[] aggregate = EncodeAggregate(settings, outcome);
-            file = _spool.WriteAggregate(settings.Round, aggregate);
-            hash = SHA256.HashData(aggregate);
-            length = aggregate.Length;
+            if (outcome.Completed)
+            {
+                byte[] aggregate = EncodeAggregate(settings, outcome);
+                file = _spool.WriteAggregate(settings.Round, aggregate);
+                hash = SHA256.HashData(aggregate);
+                length = aggregate.Length;
+                (sumHash, unmaskingHash) = SpoolAuditEvidence(settings, outcome);
+            }
+        }
+        finally
+        {
+            if (outcome.Unmasking is { } seeds)
+            {
+                CryptographicOperations.ZeroMemory(seeds);
+            }
         }
 
+        // An aborted round releases nothing, so it costs the federation nothing, even when
+        // noised masked inputs were uploaded (a mask round below min_clients survivors): each
+        // is hidden by its self mask, whose seed no honest client reveals for that round.
+        // Each client still charges its own budget, as it cannot tell what the appliance did.
         double epsilon = outcome.Completed
             ? _budget.Charge(settings, outcome.Contributors.Count)
             : _budget.EpsilonSpent();
@@ -526,7 +546,8 @@ public sealed partial class RoundCoordinator
         {
             var entry = outcome.Completed
                 ? _ledger.Append(transaction, LedgerKinds.RoundClosed, LedgerPayloads.RoundClosed(
-                    settings.Round, outcome.Contributors, hash, length, epsilon, _facts.Delta))
+                    settings.Round, outcome.Contributors, hash, length, epsilon, _facts.Delta, sumHash,
+                    unmaskingHash))
                 : _ledger.Append(transaction, LedgerKinds.RoundAborted, LedgerPayloads.RoundAborted(
                     settings.Round, outcome.AbortReason ?? "unknown"));
             RoundRecords.Close(
@@ -534,6 +555,29 @@ public sealed partial class RoundCoordinator
             return entry.Index;
         });
         return new RecordedOutcome(file, hash, length, epsilon, index);
+    }
+
+    // Spools what an offline auditor needs to spot-check the aggregate (AggregateAudit) and
+    // returns the hashes round.closed binds it with. Mask mode: the unmasked sum packed at b
+    // bits, and the seeds the unmasking stage revealed, which are safe to keep (see
+    // UnmaskingEvidence: the survivors' pairwise masks among themselves stay secret, so no
+    // update is revealed beyond the sum). HE mode: the aggregate ciphertexts.
+    private (byte[] SumHash, byte[]? UnmaskingHash) SpoolAuditEvidence(RoundSettings settings, RoundOutcome outcome)
+    {
+        byte[] sum = settings.Mode == ProtectionMode.Mask
+            ? PackedVector.Pack(outcome.Aggregate, settings.Bits)
+            : outcome.CiphertextSum ?? throw new InvalidOperationException(
+                "An HE round completed without its aggregate ciphertexts.");
+        _spool.WriteRoundFile(settings.Round, AuditFiles.Sum, sum);
+        if (settings.Mode != ProtectionMode.Mask)
+        {
+            return (SHA256.HashData(sum), null);
+        }
+
+        byte[] unmasking = outcome.Unmasking ?? throw new InvalidOperationException(
+            "A mask round completed without its unmasking evidence.");
+        _spool.WriteRoundFile(settings.Round, AuditFiles.Unmasking, unmasking);
+        return (SHA256.HashData(sum), SHA256.HashData(unmasking));
     }
 
     private RoundTask TaskOf(RoundSettings settings)

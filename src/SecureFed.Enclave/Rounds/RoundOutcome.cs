@@ -14,6 +14,19 @@ public sealed record RoundOutcome(
     IReadOnlyList<uint> Contributors,
     ulong[] Aggregate)
 {
+    /// <summary>
+    /// HE mode: the aggregate ciphertexts the custodians decrypted, serialized and
+    /// concatenated as a contribution's are, so that an auditor can spot-check them against
+    /// the contributions; null in mask mode, whose sum is <see cref="Aggregate"/> itself.
+    /// </summary>
+    public byte[]? CiphertextSum { get; init; }
+
+    /// <summary>
+    /// Mask mode: the serialized unmasking evidence (SecureFed.Protocol.Masking
+    /// .UnmaskingEvidence), which the coordinator spools and clears; null in HE mode.
+    /// </summary>
+    public byte[]? Unmasking { get; init; }
+
     /// <summary>An aborted round's outcome.</summary>
     public static RoundOutcome Aborted(string reason) => new(false, reason, [], []);
 }

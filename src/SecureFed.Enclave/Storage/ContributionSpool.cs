@@ -1,5 +1,7 @@
 // Contributions and aggregates on disk, under the state directory:
 //   spool/round-000001/client-000005.bin   a masked vector or a client's ciphertexts
+//   spool/round-000001/sum.bin             the round's sum in the protection domain
+//   spool/round-000001/unmasking.bin       mask mode: the seeds of the stripped masks
 //   aggregates/round-000001.bin            the round's outcome as clients download it
 // Only masked or encrypted bytes are ever spooled; an aggregate is the round's published
 // output. Files are written to a temporary name, flushed to disk and then renamed, so a
@@ -25,6 +27,22 @@ public sealed class ContributionSpool
 
     /// <summary>The path of a round's aggregate, relative to the state directory.</summary>
     public static string AggregatePath(ulong round) => Path.Combine("aggregates", $"round-{round:D6}.bin");
+
+    /// <summary>
+    /// The path of a round's audit evidence file <paramref name="name"/> (AuditFiles.Sum
+    /// or AuditFiles.Unmasking), relative to the state directory.
+    /// </summary>
+    public static string RoundFilePath(ulong round, string name) =>
+        Path.Combine("spool", $"round-{round:D6}", name);
+
+    /// <summary>Writes a round's audit evidence file durably; refuses to overwrite one.</summary>
+    /// <exception cref="IOException">The file exists or cannot be written.</exception>
+    public string WriteRoundFile(ulong round, string name, ReadOnlySpan<byte> data)
+    {
+        string relative = RoundFilePath(round, name);
+        WriteDurably(relative, data);
+        return relative;
+    }
 
     /// <summary>Writes a contribution durably; refuses to overwrite one.</summary>
     /// <exception cref="IOException">The file exists or cannot be written.</exception>

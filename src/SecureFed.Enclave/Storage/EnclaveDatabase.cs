@@ -15,7 +15,7 @@ namespace SecureFed.Enclave.Storage;
 public sealed class EnclaveDatabase : IDisposable
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>File name of the database inside the state directory.</summary>
     public const string FileName = "enclave.db";
@@ -122,15 +122,18 @@ public sealed class EnclaveDatabase : IDisposable
             return;
         }
 
-        if (version != 0 || !create)
+        if (version < 0 || version > SchemaVersion || (version == 0 && !create))
         {
             throw new InvalidOperationException(
                 $"The appliance state has schema version {version}; this build reads version " +
                 $"{SchemaVersion}.");
         }
 
+        // A new database gets version 1's schema and then every upgrade, so that a created and
+        // an upgraded database cannot differ.
         using var transaction = _connection.BeginTransaction();
-        foreach (string statement in Schema)
+        IEnumerable<string> statements = version == 0 ? Schema : [];
+        foreach (string statement in statements.Concat(Upgrades.Skip((int)Math.Max(version, 1) - 1)))
         {
             using var command = Command(transaction, statement);
             command.ExecuteNonQuery();
@@ -208,6 +211,15 @@ public sealed class EnclaveDatabase : IDisposable
             opened_ms INTEGER NOT NULL
         ) STRICT;
         """,
+    ];
+
+    // Upgrades[i] takes a database from schema version i + 1 to i + 2.
+    private static readonly string[] Upgrades =
+    [
+        // Version 2: every custodian's signed confirmation of a completed ceremony's collective
+        // key (JSON), which HE rounds hand to clients (threat model S7). A ceremony completed
+        // under version 1 has none, and clients refuse its key until a new ceremony is run.
+        "ALTER TABLE ceremonies ADD COLUMN confirmations BLOB;",
     ];
 
     private static void Execute(SqliteConnection connection, string sql)

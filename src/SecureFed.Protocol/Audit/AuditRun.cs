@@ -40,16 +40,26 @@ internal sealed class AuditRun
     private HashSet<uint>? _custodians;
     private int _threshold;
 
+    private readonly bool _pinned;
+
     public AuditRun(
-        LedgerExport export, Ed25519PublicKey key, double tolerance, List<AuditFinding> findings)
+        LedgerExport export,
+        Ed25519PublicKey key,
+        bool pinned,
+        double tolerance,
+        List<AuditFinding> findings)
     {
         _export = export;
         _key = key;
+        _pinned = pinned;
         _tolerance = tolerance;
         _findings = findings;
     }
 
     public int Rounds => _rounds.Count;
+
+    /// <summary>The appliance whose CA certificate vouched for the ledger key, if one did.</summary>
+    public ParticipantIdentity? CertifiedBy { get; private set; }
 
     public int Contributions { get; private set; }
 
@@ -174,6 +184,69 @@ internal sealed class AuditRun
         }
 
         ReadCa(entry, payload.Bytes("ca_certificate"));
+        CheckApplianceCertificate(entry, payload, ledgerKey);
+    }
+
+    // The appliance's CA certificate must vouch for the ledger key: its key signed the
+    // enrollment statement naming the key (EnrollmentStatement). Then an auditor who trusts
+    // only the federation CA, which the security team holds, knows whose ledger this is.
+    // Without the certificate only a key pinned by the auditor says so.
+    private void CheckApplianceCertificate(LedgerEntry entry, PayloadReader payload, byte[] ledgerKey)
+    {
+        if (!payload.Has("appliance_certificate"))
+        {
+            if (!_pinned)
+            {
+                Find("certificate", At(entry), null,
+                    "Nothing binds the ledger key to the federation: federation.created holds no " +
+                    "appliance certificate and no ledger key was pinned.");
+            }
+
+            return;
+        }
+
+        byte[] der = payload.Bytes("appliance_certificate");
+        byte[] signature = payload.Bytes("appliance_key_signature");
+        if (_ca is null || _federationId is null)
+        {
+            Find("certificate", At(entry), null,
+                "The appliance certificate cannot be checked: the ledger names no readable CA.");
+            return;
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificate(der);
+        }
+        catch (CryptographicException unreadable)
+        {
+            Find("certificate", At(entry), null,
+                $"The appliance certificate is unreadable: {unreadable.Message}");
+            return;
+        }
+
+        using (certificate)
+        {
+            var when = DateTimeOffset.FromUnixTimeMilliseconds(entry.TimestampUnixMs);
+            var result = new FederationTrust(_ca, new FixedClock(when)).ValidateServer(certificate);
+            if (!result.IsValid)
+            {
+                Find("certificate", At(entry), null,
+                    $"The appliance certificate is not the federation's appliance: {result.Message}");
+                return;
+            }
+
+            if (!EnrollmentStatement.Verify(certificate, _federationId, result.Identity!, ledgerKey, signature))
+            {
+                Find("certificate", At(entry), null,
+                    $"The certificate of {result.Identity} did not sign the ledger key " +
+                    $"{Convert.ToHexStringLower(ledgerKey)}.");
+                return;
+            }
+
+            CertifiedBy = result.Identity;
+        }
     }
 
     private void ReadCa(LedgerEntry entry, byte[] der)
@@ -335,8 +408,52 @@ internal sealed class AuditRun
                 $"[{string.Join(", ", ids)}] is impossible.");
         }
 
+        CustodianConfirmations(entry, payload, ids, threshold);
         _custodians = [.. ids];
         _threshold = threshold;
+    }
+
+    // Threat model S7: the key HE clients encrypt under must be one every custodian confirmed
+    // with its enrolled Ed25519 key (the confirmation transcript of the ceremony, see
+    // CollectiveKeyVerifier), not one the appliance chose. The entry carries the ceremony setup
+    // and the signatures, so the auditor checks them with only the enrollment entries.
+    private void CustodianConfirmations(LedgerEntry entry, PayloadReader payload, uint[] ids, int threshold)
+    {
+        if (!payload.Has("confirmations"))
+        {
+            Find("decryption", At(entry), null,
+                "The collective key's entry carries no custodian confirmations: nothing shows that " +
+                "the custodians confirmed this key rather than one the appliance chose.");
+            return;
+        }
+
+        var setup = new He.Messages.CeremonySetup(
+            payload.Bytes("ceremony_id"), payload.Bytes("parameter_id"), ids, threshold,
+            payload.Bytes("common_seed"));
+        byte[] hash = payload.Bytes("collective_key_sha256");
+        var confirmations = payload.Objects("confirmations")
+            .Select(c => new He.Messages.CustodianKeyConfirmation(
+                c.U32("custodian_id"), c.Bytes("signature", Ed25519PublicKey.SignatureSize)))
+            .ToArray();
+        var keys = new Dictionary<uint, Ed25519PublicKey>();
+        foreach (uint id in ids)
+        {
+            // Only keys whose enrollment verified against the federation CA count.
+            if (IsCustodian(id) && _participants[id] is { Verified: true } custodian)
+            {
+                keys[id] = custodian.SigningKey;
+            }
+        }
+
+        try
+        {
+            He.CollectiveKeyVerifier.Verify(setup, hash, confirmations, keys);
+        }
+        catch (ProtocolViolationException refused)
+        {
+            Find("decryption", At(entry), null,
+                $"The custodians' confirmations of the collective key do not verify: {refused.Message}");
+        }
     }
 
     private void RoundOpened(LedgerEntry entry, PayloadReader payload)

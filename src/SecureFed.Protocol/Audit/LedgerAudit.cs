@@ -40,7 +40,8 @@ public static class LedgerAudit
         }
 
         findings.AddRange(CheckChain(export.Entries, key));
-        var run = new AuditRun(export, key, options.EpsilonTolerance, findings);
+        var run = new AuditRun(
+            export, key, options.PinnedLedgerKey is not null, options.EpsilonTolerance, findings);
         run.Walk();
         var checkpoint = LedgerVerifier.VerifyCheckpoint(export.Entries, export.Checkpoint, key);
         if (!checkpoint.Ok)
@@ -57,7 +58,10 @@ public static class LedgerAudit
         return new LedgerAuditReport(
             export.Entries.Count, run.Rounds, run.Contributions, run.Enrollments, Hex(key),
             options.PinnedLedgerKey is not null, export.Checkpoint.TreeSize, run.EpsilonLimit,
-            run.Delta, run.CumulativeEpsilon, run.PerRound, ordered);
+            run.Delta, run.CumulativeEpsilon, run.PerRound, ordered)
+        {
+            CertifiedBy = run.CertifiedBy?.ToUri(),
+        };
     }
 
     /// <summary>

@@ -37,6 +37,12 @@ public sealed record LedgerAuditReport(
         "aggregate", "decryption", "budget",
     ];
 
+    /// <summary>
+    /// The identity URI of the appliance whose certificate from the federation CA vouched for
+    /// the ledger key in federation.created, or null when none did.
+    /// </summary>
+    public string? CertifiedBy { get; init; }
+
     /// <summary>Whether nothing was found.</summary>
     public bool Ok => Findings.Count == 0;
 }

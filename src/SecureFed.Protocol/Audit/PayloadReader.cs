@@ -85,6 +85,20 @@ internal readonly struct PayloadReader
         return values;
     }
 
+    public PayloadReader[] Objects(string name)
+    {
+        var field = Array(name);
+        var values = new PayloadReader[field.GetArrayLength()];
+        int i = 0;
+        foreach (var item in field.EnumerateArray())
+        {
+            values[i] = new PayloadReader(item, $"{_where}.{name}[{i}]");
+            i++;
+        }
+
+        return values;
+    }
+
     private JsonElement Array(string name)
     {
         var field = Field(name);

@@ -47,6 +47,24 @@ public static class HeMessageMapping
             setup.CommonSeed.ToByteArray());
     }
 
+    /// <summary>A custodian's confirmation of the collective key, to the wire.</summary>
+    public static KeyConfirmation ToProto(this CustodianKeyConfirmation confirmation)
+    {
+        ArgumentNullException.ThrowIfNull(confirmation);
+        return new KeyConfirmation
+        {
+            CustodianId = confirmation.CustodianId,
+            Signature = ByteString.CopyFrom(confirmation.Signature),
+        };
+    }
+
+    /// <summary>A custodian's confirmation of the collective key, from the wire.</summary>
+    public static CustodianKeyConfirmation FromProto(this KeyConfirmation confirmation)
+    {
+        ArgumentNullException.ThrowIfNull(confirmation);
+        return new CustodianKeyConfirmation(confirmation.CustodianId, confirmation.Signature.ToByteArray());
+    }
+
     /// <summary>An advertisement, to the wire.</summary>
     public static V1.CustodianAdvertisement ToProto(this Records.CustodianAdvertisement advert)
     {

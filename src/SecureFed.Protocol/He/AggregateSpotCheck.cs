@@ -40,7 +40,19 @@ public static class AggregateSpotCheck
     /// <exception cref="ArgumentOutOfRangeException">
     /// The count is below 1 or above <see cref="MaxPositions"/>.
     /// </exception>
-    public static CoefficientPosition[] DrawPositions(ContributionLayout layout, int count)
+    public static CoefficientPosition[] DrawPositions(ContributionLayout layout, int count) =>
+        DrawPositions(layout, count, random: null);
+
+    /// <summary>
+    /// Draws <paramref name="count"/> positions uniformly and independently from
+    /// <paramref name="random"/>, or from the operating system's CSPRNG when it is null.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="layout"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The count is below 1 or above <see cref="MaxPositions"/>.
+    /// </exception>
+    public static CoefficientPosition[] DrawPositions(
+        ContributionLayout layout, int count, RandomNumberGenerator? random)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -48,7 +60,7 @@ public static class AggregateSpotCheck
         var positions = new CoefficientPosition[count];
         for (int i = 0; i < positions.Length; i++)
         {
-            positions[i] = layout.PositionAt(UniformBelow(layout.PositionCount));
+            positions[i] = layout.PositionAt(UniformBelow(layout.PositionCount, random));
         }
 
         return positions;
@@ -101,20 +113,11 @@ public static class AggregateSpotCheck
 
         foreach (CoefficientPosition position in positions)
         {
-            ulong q = layout.ModulusOf(position);
-            ulong sum = 0;
-            foreach (ContributionEvidence item in evidence)
-            {
-                ulong value = layout.Read(index => chunks[(item.ClientId, index)], position);
-                if (value >= q)
-                {
-                    throw new ProtocolViolationException(
-                        $"The contribution of client {item.ClientId} holds a residue not below its prime at " +
-                        $"{Describe(position)}.");
-                }
-
-                sum = (sum + value) % q;
-            }
+            ulong sum = SumAt(
+                layout,
+                position,
+                evidence.Select(item => (item.ClientId, (Func<int, ReadOnlyMemory<byte>>)(
+                    index => chunks[(item.ClientId, index)]))));
 
             CkksCiphertext ciphertext = aggregate[position.Ciphertext];
             RnsPolynomial component = position.Component == 0 ? ciphertext.C0 : ciphertext.C1;
@@ -125,6 +128,49 @@ public static class AggregateSpotCheck
             }
         }
     }
+
+    /// <summary>
+    /// The sum modulo its prime of the residues at <paramref name="position"/> of the
+    /// <paramref name="contributions"/>, each read from its commitment chunks (whose
+    /// verification is the caller's). A custodian and an offline auditor both check an
+    /// aggregate's residue against this sum.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ProtocolViolationException">
+    /// A contribution's residue is not below its prime.
+    /// </exception>
+    public static ulong SumAt(
+        ContributionLayout layout,
+        CoefficientPosition position,
+        IEnumerable<(uint ClientId, Func<int, ReadOnlyMemory<byte>> Chunk)> contributions)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(contributions);
+        ulong q = layout.ModulusOf(position);
+        ulong sum = 0;
+        foreach ((uint clientId, Func<int, ReadOnlyMemory<byte>> chunk) in contributions)
+        {
+            ulong value = layout.Read(chunk, position);
+            if (value >= q)
+            {
+                throw new ProtocolViolationException(
+                    $"The contribution of client {clientId} holds a residue not below its prime at " +
+                    $"{Describe(position)}.");
+            }
+
+            // Both terms are below q < 2^61, so the sum cannot wrap.
+            sum = (sum + value) % q;
+        }
+
+        return sum;
+    }
+
+    /// <summary>A position as a finding or an error names it.</summary>
+    public static string Describe(CoefficientPosition position) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"ciphertext {position.Ciphertext}, c{position.Component}, residue {position.Residue}, " +
+            $"coefficient {position.Coefficient}");
 
     private static void CheckLengths(ContributionLayout layout, IReadOnlyList<ContributionEvidence> evidence)
     {
@@ -184,20 +230,23 @@ public static class AggregateSpotCheck
                 $"The appliance opened {chunks.Count} of the {expected} contribution chunks asked for.");
     }
 
-    private static string Describe(CoefficientPosition position) =>
-        string.Create(
-            CultureInfo.InvariantCulture,
-            $"ciphertext {position.Ciphertext}, c{position.Component}, residue {position.Residue}, " +
-            $"coefficient {position.Coefficient}");
-
-    // Rejection sampling keeps the draw exactly uniform for any bound.
-    private static long UniformBelow(long bound)
+    // Rejection sampling keeps the draw exactly uniform for any bound. The offline audit
+    // draws its mask-mode coordinates here too, so both checks sample alike.
+    internal static long UniformBelow(long bound, RandomNumberGenerator? random)
     {
         ulong limit = ulong.MaxValue - (ulong.MaxValue % (ulong)bound);
         Span<byte> bytes = stackalloc byte[8];
         while (true)
         {
-            RandomNumberGenerator.Fill(bytes);
+            if (random is null)
+            {
+                RandomNumberGenerator.Fill(bytes);
+            }
+            else
+            {
+                random.GetBytes(bytes);
+            }
+
             ulong value = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
             if (value < limit)
             {

@@ -27,7 +27,7 @@ public sealed class CeremonyCoordinator
     private readonly SortedDictionary<uint, CustodianAdvertisement> _advertisements = [];
     private readonly Dictionary<int, RnsPolynomial> _publicKeyShares = [];
     private readonly Dictionary<uint, CustodianShares> _shares = [];
-    private readonly HashSet<uint> _confirmed = [];
+    private readonly SortedDictionary<uint, CustodianKeyConfirmation> _confirmed = [];
     private CkksPublicKey? _publicKey;
     private byte[]? _publicKeyBytes;
     private byte[]? _publicKeyHash;
@@ -111,6 +111,22 @@ public sealed class CeremonyCoordinator
             lock (_lock)
             {
                 return _confirmed.Count == _committee.Size;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The custodians' signed confirmations received so far, by custodian id. Once
+    /// <see cref="IsComplete"/>, the appliance keeps and hands out all of them, so that clients
+    /// and auditors can check the collective key without trusting the appliance.
+    /// </summary>
+    public IReadOnlyList<CustodianKeyConfirmation> Confirmations
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _confirmed.Values.ToArray();
             }
         }
     }
@@ -300,7 +316,9 @@ public sealed class CeremonyCoordinator
                     $"Custodian {message.CustodianId} computed another collective public key.");
             }
 
-            if (!_confirmed.Add(message.CustodianId))
+            if (!_confirmed.TryAdd(
+                message.CustodianId,
+                new CustodianKeyConfirmation(message.CustodianId, (byte[])message.Signature.Clone())))
             {
                 throw new ProtocolViolationException(
                     $"Custodian {message.CustodianId} has already confirmed.");

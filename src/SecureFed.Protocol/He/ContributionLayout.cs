@@ -4,7 +4,6 @@
 // committed to in 4096-byte chunks (ContributionCommitment), so a residue of up to 61 bits
 // lies in one chunk or straddles the boundary of two.
 
-using System.Buffers.Binary;
 using SecureFed.Crypto.Ckks;
 using SecureFed.Protocol.Contributions;
 
@@ -85,10 +84,7 @@ public sealed class ContributionLayout
     public (int First, int Last) ChunksOf(CoefficientPosition position)
     {
         (long offset, int bits) = Locate(position);
-        long firstByte = offset / 8;
-        long lastByte = (offset + bits - 1) / 8;
-        return ((int)(firstByte / ContributionCommitment.ChunkSize),
-            (int)(lastByte / ContributionCommitment.ChunkSize));
+        return ChunkedBits.ChunksOf(offset, bits);
     }
 
     /// <summary>Reads the residue at <paramref name="position"/> from a whole contribution.</summary>
@@ -104,9 +100,7 @@ public sealed class ContributionLayout
         }
 
         (long offset, int bits) = Locate(position);
-        long firstByte = offset / 8;
-        int byteCount = (int)(((offset + bits - 1) / 8) - firstByte + 1);
-        return Extract(contribution.Slice((int)firstByte, byteCount), (int)(offset % 8), bits);
+        return ChunkedBits.Read(contribution, offset, bits);
     }
 
     /// <summary>
@@ -120,40 +114,12 @@ public sealed class ContributionLayout
     {
         ArgumentNullException.ThrowIfNull(chunk);
         (long offset, int bits) = Locate(position);
-        long firstByte = offset / 8;
-        int byteCount = (int)(((offset + bits - 1) / 8) - firstByte + 1);
-
-        // At most 61 bits starting anywhere in a byte: 9 bytes, gathered across the boundary.
-        Span<byte> window = stackalloc byte[9];
-        for (int b = 0; b < byteCount; b++)
-        {
-            long at = firstByte + b;
-            ReadOnlySpan<byte> bytes = chunk((int)(at / ContributionCommitment.ChunkSize)).Span;
-            int within = (int)(at % ContributionCommitment.ChunkSize);
-            if (within >= bytes.Length)
-            {
-                throw new ArgumentException("A chunk is shorter than the residue needs.", nameof(chunk));
-            }
-
-            window[b] = bytes[within];
-        }
-
-        return Extract(window[..byteCount], (int)(offset % 8), bits);
+        return ChunkedBits.Read(chunk, offset, bits);
     }
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"ContributionLayout({CiphertextCount} ciphertexts of {CiphertextSize} bytes)";
-
-    // bytes holds every byte the residue touches, at most 9; shift is its first bit's place.
-    private static ulong Extract(ReadOnlySpan<byte> bytes, int shift, int bits)
-    {
-        Span<byte> padded = stackalloc byte[16];
-        padded.Clear();
-        bytes.CopyTo(padded);
-        UInt128 word = BinaryPrimitives.ReadUInt128LittleEndian(padded);
-        return (ulong)(word >> shift) & ((1UL << bits) - 1);
-    }
 
     private CoefficientPosition Require(CoefficientPosition position)
     {

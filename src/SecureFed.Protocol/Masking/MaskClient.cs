@@ -8,9 +8,15 @@
 //          sealed with AES-256-GCM for its holder.
 // Stage 3  send y_u = x_u + PRG(b_u) + sum over neighbours v that shared of
 //          (u < v ? +1 : -1) * PRG(s_uv) mod 2^b.
-// Stage 4  sign the survivor set if it is consistent with what this client saw.
+// Stage 4  sign the survivor set if it is consistent with what this client saw and has at
+//          least the round's min_clients members.
 // Stage 5  if at least t neighbours signed the same survivor set, reveal for each
 //          neighbour the share of b_v (survived) or of s_v (dropped), never both.
+//
+// The min_clients bound (MaskClientPolicy.MinSurvivors) holds against a malicious server:
+// both budgets charge the round for that many noise shares, and the server needs t shares
+// of every survivor's self-mask seed to unmask, so honest clients that refuse to reveal
+// any share for a smaller survivor set keep such a sum masked.
 //
 // Every method validates its message completely before it changes anything: a refused
 // message (ProtocolViolationException) leaves the client as it was. A round that cannot go
@@ -90,7 +96,10 @@ public sealed class MaskClient : IDisposable
         _graph?.NeighboursOf(_id) ?? throw new InvalidOperationException("No round has been set up.");
 
     /// <summary>Stage 1: checks the setup and advertises fresh keys.</summary>
-    /// <exception cref="ProtocolViolationException">The setup is malformed or weakens the protocol.</exception>
+    /// <exception cref="ProtocolViolationException">
+    /// The setup is malformed, weakens the protocol or has fewer participants than
+    /// <see cref="MaskClientPolicy.MinSurvivors"/>.
+    /// </exception>
     public AdvertiseKeys Advertise(MaskRoundSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
@@ -200,7 +209,10 @@ public sealed class MaskClient : IDisposable
     }
 
     /// <summary>Stage 4: signs the survivor set if it agrees with what this client saw.</summary>
-    /// <exception cref="ProtocolViolationException">The survivor set is malformed or inconsistent.</exception>
+    /// <exception cref="ProtocolViolationException">
+    /// The survivor set is malformed or inconsistent, or smaller than
+    /// <see cref="MaskClientPolicy.MinSurvivors"/>.
+    /// </exception>
     /// <exception cref="RoundAbortedException">Fewer than t neighbours survived.</exception>
     public ConsistencySignature SignSurvivors(ConsistencyCheckRequest request)
     {
@@ -232,9 +244,10 @@ public sealed class MaskClient : IDisposable
     /// neighbour, it refuses.
     /// </summary>
     /// <exception cref="ProtocolViolationException">
-    /// The request is for another round or session, its survivor set differs from the one
-    /// this client signed, fewer than t neighbours validly signed it, or it would reveal both
-    /// shares of a neighbour.
+    /// The request is for another round or session, its survivor set is smaller than
+    /// <see cref="MaskClientPolicy.MinSurvivors"/> or differs from the one this client
+    /// signed, fewer than t neighbours validly signed it, or it would reveal both shares of a
+    /// neighbour.
     /// </exception>
     public UnmaskResponse Unmask(UnmaskRequest request)
     {
@@ -323,6 +336,14 @@ public sealed class MaskClient : IDisposable
         {
             throw new ProtocolViolationException(
                 $"The degree {setup.Degree} is below this client's minimum of {_policy.MinDegree}.");
+        }
+
+        // Such a round could only ever unmask a sum this client refuses to unmask.
+        if (setup.Participants.Count < _policy.MinSurvivors)
+        {
+            throw new ProtocolViolationException(
+                $"The round has {setup.Participants.Count} participants, below its min_clients " +
+                $"of {_policy.MinSurvivors}.");
         }
     }
 
@@ -530,6 +551,15 @@ public sealed class MaskClient : IDisposable
         {
             throw new ProtocolViolationException(
                 $"The survivor set has {array.Length} clients, below the threshold {_setup.Threshold}.");
+        }
+
+        // This client's budget was charged for min_clients noise shares in the sum; a smaller
+        // sum must stay masked, so no signature and no share goes out for it.
+        if (array.Length < _policy.MinSurvivors)
+        {
+            throw new ProtocolViolationException(
+                $"The survivor set has {array.Length} clients, below the round's min_clients of " +
+                $"{_policy.MinSurvivors}: client {_id} will not help to unmask it.");
         }
 
         return array;

@@ -9,4 +9,11 @@ namespace SecureFed.Protocol.Masking;
 public sealed record MaskRoundResult(
     ulong[] Sum,
     IReadOnlyList<uint> Survivors,
-    IReadOnlyList<uint> DroppedAfterSharing);
+    IReadOnlyList<uint> DroppedAfterSharing)
+{
+    /// <summary>
+    /// The seeds of the masks the server stripped, when it was asked to keep them
+    /// (<see cref="MaskServer.KeepUnmaskingEvidence"/>); the receiver disposes them.
+    /// </summary>
+    public UnmaskingEvidence? Unmasking { get; init; }
+}

@@ -39,6 +39,7 @@ public sealed class MaskServer
     private readonly HararyGraph _graph;
     private readonly byte[] _setupHash;
     private readonly HashSet<uint> _participants;
+    private readonly int _minSurvivors;
 
     private readonly SortedDictionary<uint, AdvertiseKeys> _advertised = [];
     private readonly SortedDictionary<uint, ShareKeys> _shared = [];
@@ -95,6 +96,31 @@ public sealed class MaskServer
 
     /// <summary>The neighbourhoods of the round.</summary>
     public HararyGraph Graph => _graph;
+
+    /// <summary>
+    /// When true, <see cref="Finish"/> returns the seeds of the masks it stripped as
+    /// <see cref="MaskRoundResult.Unmasking"/>, for an appliance that keeps them for
+    /// auditors; the caller then owns and disposes them. Off by default, so that a server
+    /// that has no use for them clears them at once.
+    /// </summary>
+    public bool KeepUnmaskingEvidence { get; init; }
+
+    /// <summary>
+    /// Fewest survivors (clients whose masked inputs are in the sum) the round may go on
+    /// with: the round's <c>min_clients</c>, whose DP noise shares the appliance's and the
+    /// clients' budgets count on. <see cref="CloseMasking"/> aborts below it, before any
+    /// share is asked for. 0 (the default) sets no bound beyond the threshold.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MinSurvivors
+    {
+        get => _minSurvivors;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _minSurvivors = value;
+        }
+    }
 
     /// <summary>
     /// Creates the setup of a round with a fresh round nonce and graph seed from the
@@ -289,7 +315,8 @@ public sealed class MaskServer
 
     /// <summary>Ends stage 3 and returns the survivor set for every survivor to sign.</summary>
     /// <exception cref="RoundAbortedException">
-    /// A client whose secret must be rebuilt has fewer than t surviving neighbours.
+    /// Fewer than <see cref="MinSurvivors"/> clients sent masked inputs, or a client whose
+    /// secret must be rebuilt has fewer than t surviving neighbours.
     /// </exception>
     public ConsistencyCheckRequest CloseMasking()
     {
@@ -297,6 +324,19 @@ public sealed class MaskServer
         {
             ExpectStage(MaskServerStage.Masking);
             RequireAtLeast(_masked.Count, "sent masked inputs");
+            if (_masked.Count < _minSurvivors)
+            {
+                // Both budgets charged the round for min_clients noise shares: a sum of fewer
+                // must never be unmasked. The masked sum alone reveals nothing; it is cleared
+                // anyway, since nothing may use it now.
+                _stage = MaskServerStage.Aborted;
+                Array.Clear(_sum);
+                throw new RoundAbortedException(
+                    $"Only {_masked.Count} clients sent masked inputs, below the round's " +
+                    $"min_clients of {_minSurvivors}: their sum carries less DP noise than " +
+                    "the budgets were charged for, so it is not unmasked.");
+            }
+
             _survivors = [.. _masked];
             RequireHolders(_survivors, "survived");
             _stage = MaskServerStage.ConsistencyCheck;
@@ -423,6 +463,10 @@ public sealed class MaskServer
             .SelectMany((u, i) => _graph.NeighboursOf(u).Where(IsSurvivor).Select(v => (i, v)))
             .ToArray();
         var pairMasks = new MaskPrg[pairs.Length];
+        UnmaskingEvidence? unmasking = null;
+        var selfSeeds = NewSeeds(selfMasks.Length);
+        var pairSeeds = NewSeeds(pairMasks.Length);
+        bool kept = false;
         try
         {
             // Each secret is rebuilt on its own, then each (dropped, survivor) pair agrees its
@@ -431,7 +475,7 @@ public sealed class MaskServer
             {
                 if (job < selfMasks.Length)
                 {
-                    selfMasks[job] = RebuildSelfMask(_survivors[job], revealed);
+                    selfMasks[job] = RebuildSelfMask(_survivors[job], revealed, selfSeeds[job]);
                 }
                 else
                 {
@@ -441,8 +485,10 @@ public sealed class MaskServer
             Parallel.For(0, pairs.Length, p =>
             {
                 var (i, survivor) = pairs[p];
-                pairMasks[p] = PairwiseMask.CreatePrg(
-                    maskKeys[i], dropped[i], _advertised[survivor].MaskPublicKey, survivor, _sessionId);
+                PairwiseMask.DeriveSeed(
+                    maskKeys[i], dropped[i], _advertised[survivor].MaskPublicKey, survivor, _sessionId,
+                    pairSeeds[p]);
+                pairMasks[p] = new MaskPrg(pairSeeds[p]);
             });
 
             // A survivor added a pairwise mask if its id was the smaller one; undo what it did.
@@ -450,6 +496,19 @@ public sealed class MaskServer
                 .Concat(pairMasks.Select((prg, p) => (prg, pairs[p].v > dropped[pairs[p].i])))
                 .ToArray();
             StripMasks(masks);
+            if (KeepUnmaskingEvidence)
+            {
+                unmasking = new UnmaskingEvidence(
+                    _setup.Round,
+                    _setup.Dimension,
+                    _setup.Bits,
+                    [
+                        .. _survivors.Select((u, j) => new RevealedMask(u, u, false, selfSeeds[j])),
+                        .. pairs.Select((pair, p) => new RevealedMask(
+                            dropped[pair.i], pair.v, pair.v > dropped[pair.i], pairSeeds[p])),
+                    ]);
+                kept = true;
+            }
         }
         catch (AggregateException e)
             when (e.InnerExceptions.OfType<RoundAbortedException>().FirstOrDefault() is { } abort)
@@ -463,10 +522,30 @@ public sealed class MaskServer
             {
                 disposable?.Dispose();
             }
+
+            if (!kept)
+            {
+                foreach (byte[] seed in selfSeeds.Concat(pairSeeds))
+                {
+                    CryptographicOperations.ZeroMemory(seed);
+                }
+            }
         }
 
         _stage = MaskServerStage.Finished;
-        return new MaskRoundResult(_sum, _survivors, dropped);
+        return new MaskRoundResult(_sum, _survivors, dropped) { Unmasking = unmasking };
+    }
+
+    // Pinned, so that the collector leaves no stale copies of a seed behind.
+    private static byte[][] NewSeeds(int count)
+    {
+        var seeds = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            seeds[i] = GC.AllocateArray<byte>(MaskPrg.SeedSize, pinned: true);
+        }
+
+        return seeds;
     }
 
     private Dictionary<uint, List<(uint Holder, RevealedShare Share)>> IndexRevealedShares()
@@ -488,18 +567,12 @@ public sealed class MaskServer
         return index;
     }
 
-    private MaskPrg RebuildSelfMask(uint owner, Dictionary<uint, List<(uint Holder, RevealedShare Share)>> revealed)
+    // The seed is written to the caller's buffer, which clears it or hands it on as evidence.
+    private MaskPrg RebuildSelfMask(
+        uint owner, Dictionary<uint, List<(uint Holder, RevealedShare Share)>> revealed, byte[] seed)
     {
-        Span<byte> seed = stackalloc byte[MaskPrg.SeedSize];
-        try
-        {
-            Reconstruct(owner, ShareKind.SelfMaskSeed, revealed, seed);
-            return new MaskPrg(seed);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(seed);
-        }
+        Reconstruct(owner, ShareKind.SelfMaskSeed, revealed, seed);
+        return new MaskPrg(seed);
     }
 
     // The survivors that shared with a dropped client added or subtracted PRG(s_uv); the

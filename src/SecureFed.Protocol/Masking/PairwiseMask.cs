@@ -47,7 +47,7 @@ internal static class PairwiseMask
         Span<byte> seed = stackalloc byte[MaskPrg.SeedSize];
         try
         {
-            selfMaskKey.DeriveSharedKey(peerMaskPublicKey, sessionId, MaskTranscripts.PairMaskInfo(self, peer), seed);
+            DeriveSeed(selfMaskKey, self, peerMaskPublicKey, peer, sessionId, seed);
             return new MaskPrg(seed);
         }
         finally
@@ -55,4 +55,14 @@ internal static class PairwiseMask
             CryptographicOperations.ZeroMemory(seed);
         }
     }
+
+    /// <summary>Writes the pair's 32-byte seed s_uv into <paramref name="seed"/>.</summary>
+    public static void DeriveSeed(
+        X25519PrivateKey selfMaskKey,
+        uint self,
+        byte[] peerMaskPublicKey,
+        uint peer,
+        byte[] sessionId,
+        Span<byte> seed) =>
+        selfMaskKey.DeriveSharedKey(peerMaskPublicKey, sessionId, MaskTranscripts.PairMaskInfo(self, peer), seed);
 }

@@ -247,6 +247,14 @@ public sealed class SecureAggregator : IAsyncDisposable
         return receipt.ToRecord();
     }
 
+    /// <summary>
+    /// Writes the ledger export (ledger.json) and the contributions directory
+    /// (contributions/) an auditor spot-checks this run's aggregates with, under
+    /// <paramref name="directory"/>; returns the export.
+    /// </summary>
+    public Task<LedgerExport> ExportAuditEvidenceAsync(string directory, CancellationToken cancellation = default) =>
+        _federation.ExportAuditEvidenceAsync(_operator, directory, cancellation);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

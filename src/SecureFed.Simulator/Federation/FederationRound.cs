@@ -2,7 +2,9 @@
 // clients' inputs are random residues known to the simulation, so it can check that the
 // aggregate the appliance publishes is exactly the sum of the contributors' inputs modulo
 // 2^b. Dropouts join and then go silent before contributing (mask mode: after sharing keys,
-// so their pairwise masks must be removed; HE mode: without uploading).
+// so their pairwise masks must be removed; HE mode: without uploading). min_clients is the
+// number of clients that do contribute: a mask round with fewer survivors than min_clients
+// aborts.
 
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
@@ -55,18 +57,19 @@ public static class FederationRound
             ceremonyMs = timer.Elapsed.TotalMilliseconds;
         }
 
+        int contributing = Math.Max(2, options.Clients - dropouts);
         var open = new OpenRoundRequest
         {
             Mode = options.Mode,
             Dimension = (uint)options.Dimension,
             Bits = (uint)bits,
-            MinClients = (uint)options.Clients,
+            MinClients = (uint)contributing,
             MaxClients = (uint)options.Clients,
             JoinTimeoutMs = 60_000,
             StageTimeoutMs = dropouts > 0 ? StageDeadlineMs(options, ckks, bits) : 60_000u,
             DropoutRate = Math.Max(options.Dropout, 0.05),
             CorruptRate = 0.05,
-            MinContributors = (uint)Math.Max(2, options.Clients - dropouts),
+            MinContributors = (uint)contributing,
         };
         var bytesUp = new ConcurrentDictionary<uint, long>();
         var roundTimer = Stopwatch.StartNew();
@@ -108,6 +111,11 @@ public static class FederationRound
             cancellation).ConfigureAwait(false);
         var status = await operatorClient.Connection.Operator.GetStatusAsync(
             new GetStatusRequest(), cancellationToken: cancellation);
+        if (options.EvidenceDirectory is { } evidence)
+        {
+            await federation.ExportAuditEvidenceAsync(operatorClient, evidence, cancellation).ConfigureAwait(false);
+        }
+
         var contributors = result.Contributors.ToHashSet();
         return new FederationRoundReport
         {

@@ -11,6 +11,9 @@ namespace SecureFed.Simulator.Federation;
 /// <param name="Dropout">Fraction of clients that join and then go silent before contributing.</param>
 /// <param name="ValueBits">Each coordinate of an input is below 2^ValueBits.</param>
 /// <param name="Seed">Seed of the simulated inputs and of who drops out.</param>
+/// <param name="EvidenceDirectory">When set, the ledger export (ledger.json) and the
+/// contributions directory (contributions/) an auditor spot-checks aggregates with are
+/// written here before the appliance stops.</param>
 public sealed record FederationRoundOptions(
     ProtectionMode Mode,
     int Clients,
@@ -19,4 +22,5 @@ public sealed record FederationRoundOptions(
     int Threshold = 3,
     double Dropout = 0,
     int ValueBits = 16,
-    int Seed = 1);
+    int Seed = 1,
+    string? EvidenceDirectory = null);

@@ -16,10 +16,12 @@ using SecureFed.Crypto.Signatures;
 using SecureFed.Enclave;
 using SecureFed.Enclave.Configuration;
 using SecureFed.Enclave.Federation;
+using SecureFed.Enclave.Storage;
 using SecureFed.Protocol.Enrollment;
 using SecureFed.Protocol.Grpc.V1;
 using SecureFed.Protocol.He;
 using SecureFed.Protocol.Identity;
+using SecureFed.Protocol.Ledger;
 
 namespace SecureFed.Simulator.Federation;
 
@@ -170,6 +172,29 @@ public sealed class LoopbackFederation : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Writes what an auditor receives: <paramref name="operatorClient"/> fetches the ledger
+    /// export over gRPC (as <c>securefed-enclave ledger export</c> writes it) to
+    /// <paramref name="directory"/>/ledger.json, and the contributions directory of its
+    /// completed rounds (as <c>--contributions</c> writes it) goes to
+    /// <paramref name="directory"/>/contributions. Returns the export.
+    /// </summary>
+    public async Task<LedgerExport> ExportAuditEvidenceAsync(
+        SimulatedParticipant operatorClient, string directory, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(operatorClient);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        byte[] bytes = await HeRoundParticipant.DownloadAsync(
+            operatorClient.Connection.Operator.ExportLedger(new ExportLedgerRequest(), cancellationToken: cancellation),
+            cancellation).ConfigureAwait(false);
+        Directory.CreateDirectory(directory);
+        await File.WriteAllBytesAsync(Path.Combine(directory, "ledger.json"), bytes, cancellation)
+            .ConfigureAwait(false);
+        var export = LedgerExport.Deserialize(System.Text.Encoding.UTF8.GetString(bytes));
+        ContributionExport.Write(StateDirectory, export.Entries, Path.Combine(directory, "contributions"));
+        return export;
     }
 
     /// <summary>Issues a certificate for a new participant and connects it; it is not enrolled yet.</summary>

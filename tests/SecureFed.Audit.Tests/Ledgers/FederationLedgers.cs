@@ -8,7 +8,8 @@ namespace SecureFed.Audit.Tests.Ledgers;
 /// The ledgers of two real federations, one per mode: an appliance served over gRPC on
 /// loopback, four enrolled clients (and in HE mode three custodians, threshold two), one
 /// round without DP and two with distributed DP, exported as an operator exports them. Each
-/// also yields the appliance's receipt for a contribution, saved as a client saves it.
+/// also yields the appliance's receipt for a contribution, saved as a client saves it, and
+/// the contributions directory an operator exports for the aggregate spot checks.
 /// </summary>
 public sealed class FederationLedgers : IAsyncLifetime
 {
@@ -28,6 +29,10 @@ public sealed class FederationLedgers : IAsyncLifetime
 
     public string HeReceiptPath => Path.Combine(_directory, "receipt-he.json");
 
+    public string MaskContributions => Path.Combine(_directory, "evidence-mask", "contributions");
+
+    public string HeContributions => Path.Combine(_directory, "evidence-he", "contributions");
+
     public string Directory => _directory;
 
     public LedgerExport Mask { get; private set; } = null!;
@@ -36,8 +41,10 @@ public sealed class FederationLedgers : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Mask = await ProduceAsync(ProtectionMode.Mask, MaskLedgerPath, MaskReceiptPath);
-        He = await ProduceAsync(ProtectionMode.He, HeLedgerPath, HeReceiptPath);
+        Mask = await ProduceAsync(
+            ProtectionMode.Mask, MaskLedgerPath, MaskReceiptPath, Path.Combine(_directory, "evidence-mask"));
+        He = await ProduceAsync(
+            ProtectionMode.He, HeLedgerPath, HeReceiptPath, Path.Combine(_directory, "evidence-he"));
     }
 
     public Task DisposeAsync()
@@ -47,7 +54,7 @@ public sealed class FederationLedgers : IAsyncLifetime
     }
 
     private static async Task<LedgerExport> ProduceAsync(
-        ProtectionMode mode, string ledgerPath, string receiptPath)
+        ProtectionMode mode, string ledgerPath, string receiptPath, string evidence)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await using var aggregator = await SecureAggregator.StartAsync(
@@ -70,6 +77,8 @@ public sealed class FederationLedgers : IAsyncLifetime
         byte[] ledger = await aggregator.ExportLedgerAsync(timeout.Token);
         await File.WriteAllBytesAsync(ledgerPath, ledger, timeout.Token);
         var export = LedgerExport.Deserialize(System.Text.Encoding.UTF8.GetString(ledger));
+
+        await aggregator.ExportAuditEvidenceAsync(evidence, timeout.Token);
 
         var contribution = export.Entries.First(e => e.Kind == "contribution");
         var receipt = await aggregator.ReceiptAsync(contribution.Index, timeout.Token);

@@ -16,7 +16,8 @@ public static class LedgerForge
     public static List<LedgerDraft> Drafts(LedgerExport export) =>
         [.. export.Entries.Select(e => new LedgerDraft(e.Kind, e.Payload.ToArray(), e.TimestampUnixMs))];
 
-    public static LedgerExport Sign(IReadOnlyList<LedgerDraft> drafts, Ed25519PrivateKey key)
+    public static LedgerExport Sign(
+        IReadOnlyList<LedgerDraft> drafts, Ed25519PrivateKey key, bool keepApplianceCertificate = false)
     {
         var entries = new List<LedgerEntry>(drafts.Count);
         byte[] previous = new byte[LedgerEntry.HashSize];
@@ -24,7 +25,17 @@ public static class LedgerForge
         {
             var draft = drafts[i];
             byte[] payload = draft.Kind == "federation.created"
-                ? Edit(draft.Payload, o => o["ledger_public_key"] = PublicKeyBase64(key))
+                ? Edit(draft.Payload, o =>
+                {
+                    // The appliance's certificate vouched for the real key, not this one: the
+                    // forged ledger stands on the pinned key alone.
+                    o["ledger_public_key"] = PublicKeyBase64(key);
+                    if (!keepApplianceCertificate)
+                    {
+                        o.Remove("appliance_certificate");
+                        o.Remove("appliance_key_signature");
+                    }
+                })
                 : draft.Payload;
             byte[] hash = LedgerEntry.ComputeHash(
                 (ulong)i, previous, draft.TimestampUnixMs, draft.Kind, payload);

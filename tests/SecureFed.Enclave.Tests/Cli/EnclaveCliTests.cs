@@ -206,6 +206,46 @@ public sealed class EnclaveCliTests : IDisposable
     }
 
     [Fact]
+    public void LedgerExport_WithContributions_WritesTheDirectoryAndReportsIt()
+    {
+        Init(_pki, "--json");
+        string file = Path.Combine(_root.FullName, "ledger.json");
+        string contributions = Path.Combine(_root.FullName, "contributions");
+
+        var run = CliRun.Of(
+            "ledger", "export", "--state-dir", _state, "--out", file, "--contributions", contributions, "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        var report = Json(run);
+        Assert.Equal(contributions, report.GetProperty("contributions_directory").GetString());
+        Assert.Equal(0, report.GetProperty("contribution_rounds").GetInt32());
+        Assert.Equal(0, report.GetProperty("missing_files").GetInt32());
+        Assert.True(Directory.Exists(contributions));
+    }
+
+    [Fact]
+    public void LedgerExport_ContributionsDirectoryNotEmpty_ExitsTwoUnlessForced()
+    {
+        Init(_pki, "--json");
+        string contributions = Path.Combine(_root.FullName, "contributions");
+        Directory.CreateDirectory(contributions);
+        File.WriteAllText(Path.Combine(contributions, "other.txt"), "kept");
+
+        var run = CliRun.Of(
+            "ledger", "export", "--state-dir", _state, "--out", Path.Combine(_root.FullName, "a.json"),
+            "--contributions", contributions, "--json");
+        var forced = CliRun.Of(
+            "ledger", "export", "--state-dir", _state, "--out", Path.Combine(_root.FullName, "b.json"),
+            "--contributions", contributions, "--force", "--json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("is not empty", Json(run).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_root.FullName, "a.json")));
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(contributions, "other.txt")));
+    }
+
+    [Fact]
     public void Run_UninitialisedStateDir_ExitsTwo()
     {
         string config = Path.Combine(_root.FullName, "enclave.json");

@@ -239,4 +239,74 @@ public class MaskClientRefusalTests
         Assert.Throws<ProtocolViolationException>(
             () => client.SignSurvivors(new ConsistencyCheckRequest(round.Setup.Round, new byte[32], round.Ids)));
     }
+
+    // A server that skips its own min_clients check (MinSurvivors 0) in front of clients
+    // that hold the round's min_clients of 7: a complete graph of 8 with t = 5. The clients
+    // at the indexes in droppedAt send no masked input.
+    private static RoundHarness RoundBelowMinClients(params int[] droppedAt)
+    {
+        var round = new RoundHarness(
+            8, 8, 16, 7, 5, clientPolicy: MaskClientPolicy.Default with { MinSurvivors = 7 });
+        round.AdvertiseStage(round.Ids);
+        round.ShareStage(round.Ids);
+        round.MaskStage(round.Live(droppedAt.Select(i => round.Ids[i])));
+        return round;
+    }
+
+    [Fact]
+    public void SignSurvivors_SurvivorSetBelowMinClients_RefusesAndTheSumStaysMasked()
+    {
+        using var round = RoundBelowMinClients(3, 6);
+        Assert.Equal(6, round.Check!.Survivors.Count);
+
+        foreach (uint id in round.Check.Survivors)
+        {
+            var client = round.Clients[id];
+            var refusal = Assert.Throws<ProtocolViolationException>(
+                () => client.SignSurvivors(round.Check));
+            Assert.Contains("6 clients", refusal.Message);
+            Assert.Contains("min_clients of 7", refusal.Message);
+            Assert.Equal(MaskClientStage.MaskedInput, client.Stage);
+        }
+
+        // No survivor signed, so no client will reveal a share and the server cannot unmask.
+        Assert.Throws<RoundAbortedException>(() => round.Server.CloseConsistencyCheck());
+        Assert.Throws<ProtocolViolationException>(() => round.Server.Finish());
+    }
+
+    [Fact]
+    public void Unmask_SurvivorSetBelowMinClients_RefusesAndRevealsNoShare()
+    {
+        using var round = RoundBelowMinClients();
+        round.ConsistencyStage(round.Ids);
+        var client = round.Clients[round.Ids[0]];
+
+        // The server swaps in a smaller survivor set once every client has signed the full one.
+        uint[] gone = [round.Ids[3], round.Ids[6]];
+        var smaller = round.UnmaskRequest! with
+        {
+            Survivors = round.UnmaskRequest!.Survivors.Except(gone).ToArray(),
+        };
+
+        var refusal = Assert.Throws<ProtocolViolationException>(() => client.Unmask(smaller));
+        Assert.Contains("6 clients", refusal.Message);
+        Assert.Contains("min_clients of 7", refusal.Message);
+        Assert.Equal(MaskClientStage.SignedSurvivors, client.Stage);
+
+        // The refusal released nothing: the genuine request still gets the one answer.
+        Assert.Equal(round.Ids.Length - 1, client.Unmask(round.UnmaskRequest!).Shares.Count);
+    }
+
+    [Fact]
+    public void Advertise_SetupWithFewerParticipantsThanMinClients_IsRefused()
+    {
+        using var round = new RoundHarness(
+            6, 8, 16, 5, 3, clientPolicy: MaskClientPolicy.Default with { MinSurvivors = 7 });
+        var client = round.Clients[round.Ids[0]];
+
+        var refusal = Assert.Throws<ProtocolViolationException>(() => client.Advertise(round.Setup));
+        Assert.Contains("6 participants", refusal.Message);
+        Assert.Contains("min_clients of 7", refusal.Message);
+        Assert.Equal(MaskClientStage.Idle, client.Stage);
+    }
 }

@@ -110,4 +110,41 @@ public class MaskRoundTests
 
         Assert.Equal(round.PlainSum(live), result.Sum);
     }
+
+    [Fact]
+    public void CloseMasking_FewerSurvivorsThanMinSurvivors_AbortsBeforeAnyShareIsAskedFor()
+    {
+        // Complete graph of 8 with t = 5 and min_clients 7: two dropouts after sharing leave
+        // 6 survivors, enough for the threshold but not for the budgets' noise shares.
+        using var round = new RoundHarness(8, 10, 16, 7, 5, serverMinSurvivors: 7);
+        round.AdvertiseStage(round.Ids);
+        round.ShareStage(round.Ids);
+        foreach (uint id in round.Live([round.Ids[1], round.Ids[4]]))
+        {
+            round.Server.ReceiveMaskedInput(round.Clients[id].MaskInput(round.Forwarded[id], round.Inputs[id]));
+        }
+
+        var abort = Assert.Throws<RoundAbortedException>(() => round.Server.CloseMasking());
+        Assert.Contains("Only 6 clients sent masked inputs", abort.Message);
+        Assert.Contains("min_clients of 7", abort.Message);
+        Assert.Equal(MaskServerStage.Aborted, round.Server.Stage);
+        Assert.Throws<ProtocolViolationException>(() => round.Server.Finish());
+    }
+
+    [Fact]
+    public void Round_SurvivorsExactlyMinSurvivors_CompletesWithTheExactSum()
+    {
+        var policy = MaskClientPolicy.Default with { MinSurvivors = 6 };
+        using var round = new RoundHarness(8, 10, 16, 7, 5, serverMinSurvivors: 6, clientPolicy: policy);
+        round.AdvertiseStage(round.Ids);
+        round.ShareStage(round.Ids);
+        var live = round.Live([round.Ids[1], round.Ids[4]]);
+        round.MaskStage(live);
+        round.ConsistencyStage(live);
+
+        var result = round.UnmaskStage(live);
+
+        Assert.Equal(live, result.Survivors);
+        Assert.Equal(round.PlainSum(live), result.Sum);
+    }
 }

@@ -10,15 +10,26 @@ namespace SecureFed.Protocol.Tests.Masking;
 /// </summary>
 internal sealed class RoundHarness : IDisposable
 {
-    public RoundHarness(int clients, int dimension, int bits, int degree, int threshold, ulong round = 7)
+    /// <summary>
+    /// Sets up the round. <paramref name="serverMinSurvivors"/> and
+    /// <paramref name="clientPolicy"/> are the server's and every client's min_clients
+    /// checks, apart so that a test can play a server that skips its own.
+    /// </summary>
+    public RoundHarness(
+        int clients, int dimension, int bits, int degree, int threshold, ulong round = 7,
+        bool keepUnmaskingEvidence = false, int serverMinSurvivors = 0, MaskClientPolicy? clientPolicy = null)
     {
         Ids = Enumerable.Range(1, clients).Select(i => (uint)(i * 3)).ToArray();
         Identities = Ids.ToDictionary(id => id, _ => Ed25519PrivateKey.Generate());
         Directory = Identities.ToDictionary(kv => kv.Key, kv => kv.Value.PublicKey);
         var parameters = new SecAggParameters(clients, degree, threshold, 0, 0);
         Setup = MaskServer.CreateSetup(round, dimension, bits, parameters, Ids);
-        Server = new MaskServer(Setup, Directory);
-        Clients = Ids.ToDictionary(id => id, id => new MaskClient(id, Identities[id], Directory));
+        Server = new MaskServer(Setup, Directory)
+        {
+            KeepUnmaskingEvidence = keepUnmaskingEvidence,
+            MinSurvivors = serverMinSurvivors,
+        };
+        Clients = Ids.ToDictionary(id => id, id => new MaskClient(id, Identities[id], Directory, clientPolicy));
         var random = new Random(clients * 7919 + dimension);
         ulong mask = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
         Inputs = Ids.ToDictionary(
@@ -39,6 +50,8 @@ internal sealed class RoundHarness : IDisposable
     public Dictionary<uint, MaskClient> Clients { get; }
 
     public Dictionary<uint, ulong[]> Inputs { get; }
+
+    public Dictionary<uint, byte[]> Masked { get; } = [];
 
     public AdvertisedKeys? Advertised { get; private set; }
 
@@ -74,7 +87,9 @@ internal sealed class RoundHarness : IDisposable
     {
         foreach (uint id in senders)
         {
-            Server.ReceiveMaskedInput(Clients[id].MaskInput(Forwarded[id], Inputs[id]));
+            var masked = Clients[id].MaskInput(Forwarded[id], Inputs[id]);
+            Masked[id] = masked.PackedVector;
+            Server.ReceiveMaskedInput(masked);
         }
 
         CloseMaskStage();
