@@ -4,7 +4,6 @@
 // appliance's state. `securefed-enclave run`, the tests and the simulator all build the
 // appliance here, so they run the same thing.
 
-using System.Net;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -30,8 +29,22 @@ public static class EnclaveApplication
     /// Builds the appliance over an initialised state directory. <paramref name="logging"/>
     /// may add logging providers (the tests capture logs).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The state directory is not initialised.</exception>
-    public static WebApplication Build(EnclaveOptions options, Action<ILoggingBuilder>? logging = null)
+    /// <remarks>
+    /// When systemd passed listening sockets (a socket-activated unit), the appliance serves
+    /// on those and <see cref="EnclaveOptions.Listen"/> and
+    /// <see cref="EnclaveOptions.MetricsListen"/> are not used; see
+    /// <see cref="SystemdListenSockets"/>.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">
+    /// The state directory is not initialised, or systemd passed sockets the appliance does
+    /// not take.
+    /// </exception>
+    public static WebApplication Build(EnclaveOptions options, Action<ILoggingBuilder>? logging = null) =>
+        Build(options, SystemdListenSockets.FromEnvironment(), logging);
+
+    /// <summary>Builds the appliance, serving on <paramref name="sockets"/> when given.</summary>
+    internal static WebApplication Build(
+        EnclaveOptions options, SystemdListenSockets? sockets, Action<ILoggingBuilder>? logging)
     {
         ArgumentNullException.ThrowIfNull(options);
         var state = options.StateDirectory;
@@ -47,15 +60,12 @@ public static class EnclaveApplication
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole();
         logging?.Invoke(builder.Logging);
-        var grpcEndpoint = EnclaveOptions.ParseEndpoint(options.Listen, nameof(options.Listen));
-        IPEndPoint? metricsEndpoint = string.IsNullOrEmpty(options.MetricsListen)
-            ? null
-            : EnclaveOptions.ParseEndpoint(options.MetricsListen, nameof(options.MetricsListen));
+        var listeners = ApplianceListeners.Resolve(options, sockets);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Listen(grpcEndpoint, listen =>
+            listeners.ListenGrpc(kestrel, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
                 listen.UseHttps(new HttpsConnectionAdapterOptions
@@ -71,10 +81,7 @@ public static class EnclaveApplication
                     CheckCertificateRevocation = false,
                 });
             });
-            if (metricsEndpoint is not null)
-            {
-                kestrel.Listen(metricsEndpoint, listen => listen.Protocols = HttpProtocols.Http1);
-            }
+            listeners.ListenMetrics(kestrel, listen => listen.Protocols = HttpProtocols.Http1);
         });
 
         var services = builder.Services;
@@ -115,9 +122,9 @@ public static class EnclaveApplication
         app.MapGrpcService<RoundsService>();
         app.MapGrpcService<OperatorService>();
         app.MapGrpcService<CustodiansService>();
-        if (metricsEndpoint is not null)
+        if (listeners.MetricsPort is int metricsPort)
         {
-            app.MapSecureFedMetrics(metricsEndpoint.Port);
+            app.MapSecureFedMetrics(metricsPort);
         }
 
         app.Lifetime.ApplicationStopped.Register(() =>

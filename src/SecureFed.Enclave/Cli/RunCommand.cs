@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging.Console;
 using SecureFed.Enclave.Configuration;
 using SecureFed.Enclave.Federation;
+using SecureFed.Enclave.Hosting;
 
 namespace SecureFed.Enclave.Cli;
 
@@ -67,12 +68,13 @@ internal static class RunCommand
         try
         {
             // With --json, stdout carries the one report and the logs go to stderr.
-            var app = EnclaveApplication.Build(options, json ? LogToStandardError : null);
+            var sockets = SystemdListenSockets.FromEnvironment();
+            var app = EnclaveApplication.Build(options, sockets, json ? LogToStandardError : null);
             await using (app.ConfigureAwait(false))
             {
                 var facts = app.Services.GetRequiredService<FederationFacts>();
                 app.Lifetime.ApplicationStarted.Register(
-                    () => Output.Print(json, Report(options, facts), Print));
+                    () => Output.Print(json, Report(options, sockets, facts), Print));
 
                 // The host's own lifetime handles SIGTERM and Ctrl-C, so that stopping waits
                 // for the services to finish rather than for the command line's timeout.
@@ -91,12 +93,17 @@ internal static class RunCommand
         logging.Services.Configure<ConsoleLoggerOptions>(
             console => console.LogToStandardErrorThreshold = LogLevel.Trace);
 
-    private static RunReport Report(EnclaveOptions options, FederationFacts facts) => new(
+    // Socket-activated, the configured addresses are not where the appliance listens; the
+    // report names the inherited descriptors instead of repeating them.
+    private static RunReport Report(
+        EnclaveOptions options, SystemdListenSockets? sockets, FederationFacts facts) => new(
         CliOptions.Hex(facts.Id),
         facts.Name,
         options.StateDirectory,
-        options.Listen,
-        options.MetricsListen,
+        sockets is null ? options.Listen : $"systemd socket (fd {sockets.GrpcDescriptor})",
+        sockets is null
+            ? options.MetricsListen
+            : sockets.MetricsDescriptor is int metrics ? $"systemd socket (fd {metrics})" : "",
         options.TaskPollSeconds,
         options.Schedule.IntervalSeconds);
 
