@@ -242,6 +242,16 @@ public sealed class HeRoundRuntime : IRoundRuntime
                 $"Only {evidence.Length} clients contributed; the custodians require {_settings.MinContributors}.");
         }
 
+        // The budgets (the appliance's at opening, each client's own) assumed at least
+        // min_clients noise shares in the sum; fewer would release a less noisy aggregate than
+        // was charged for, so the round ends here, before anything is decrypted.
+        if (evidence.Length < _settings.MinClients)
+        {
+            throw new RoundAbortedException(
+                $"Only {evidence.Length} clients contributed, below the round's min_clients of " +
+                $"{_settings.MinClients}; nothing is decrypted.");
+        }
+
         CurrentStage = "decrypt";
         long[] sum = await _decrypt(_settings, aggregate, evidence, cancellation).ConfigureAwait(false);
         ulong mask = _settings.Bits == 64 ? ulong.MaxValue : (1UL << _settings.Bits) - 1;

@@ -59,7 +59,7 @@ public sealed class HeRoundTests
                 Mode = ProtectionMode.He,
                 Dimension = Dimension,
                 Bits = (uint)bits,
-                MinClients = Clients,
+                MinClients = Clients - 1,
                 MaxClients = Clients,
                 JoinTimeoutMs = 60_000,
                 StageTimeoutMs = 3_000,
@@ -88,6 +88,70 @@ public sealed class HeRoundTests
 
         var aggregate = await Aggregates.DownloadAsync(clients[0], opened.Round);
         Assert.Equal(Aggregates.Sum(contributors.Select(id => inputs[id]), Dimension, bits), aggregate);
+    }
+
+    [Fact]
+    public async Task HeRound_FewerContributorsThanMinClients_AbortsBeforeDecryption()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var cancellation = timeout.Token;
+        await using var federation = await LoopbackFederation.StartAsync(ringDegree: RingDegree);
+        var ckks = new CkksContext(CkksParameters.CreateDefault(RingDegree));
+        var operatorClient = federation.Connect(ParticipantRole.Operator, "operator");
+        var custodians = await Task.WhenAll(Enumerable.Range(1, Custodians)
+            .Select(i => federation.EnrollAsync(ParticipantRole.Custodian, $"custodian-{i}", cancellation)));
+        var clients = await Task.WhenAll(Enumerable.Range(1, Clients)
+            .Select(i => federation.EnrollAsync(ParticipantRole.Client, $"client-{i}", cancellation)));
+        var start = new StartCeremonyRequest { Threshold = Threshold };
+        start.CustodianNames.AddRange(custodians.Select(c => c.Identity.Name));
+        await operatorClient.Connection.Operator.StartCeremonyAsync(start, cancellationToken: cancellation);
+        var keyStates = await Task.WhenAll(custodians.Select(c => CustodianRunner.RunCeremonyAsync(
+            c.Connection.Custodians, c.Credentials!, ckks, cancellation)));
+
+        // Every client joins, one never uploads: 4 contributions, min_clients 5, while the
+        // custodians would accept 4 (min_contributors).
+        var random = new Random(6);
+        uint silent = clients[2].Credentials!.ParticipantId;
+        int bits = ModulusBits.For(Clients, 1UL << ValueBits);
+        var opened = await operatorClient.Connection.Operator.OpenRoundAsync(
+            new OpenRoundRequest
+            {
+                Mode = ProtectionMode.He,
+                Dimension = Dimension,
+                Bits = (uint)bits,
+                MinClients = Clients,
+                MaxClients = Clients,
+                JoinTimeoutMs = 60_000,
+                StageTimeoutMs = 3_000,
+                MinContributors = Clients - 1,
+            },
+            cancellationToken: cancellation);
+        var results = await Task.WhenAll(clients.Select(async client =>
+        {
+            uint id = client.Credentials!.ParticipantId;
+            var task = await client.Connection.Rounds.WaitForTaskAsync(
+                new WaitForTaskRequest { FederationId = opened.Round.FederationId, AfterRound = 0 },
+                cancellationToken: cancellation);
+            return await HeRoundParticipant.RunAsync(
+                client.Connection.Rounds, client.Credentials, ckks, task,
+                Aggregates.RandomInput(random, Dimension, ValueBits),
+                contribute: id != silent, cancellation: cancellation);
+        }));
+        foreach (var keyState in keyStates)
+        {
+            keyState!.Dispose();
+        }
+
+        var contributed = results.OfType<RoundResult>().ToArray();
+        Assert.Equal(Clients - 1, contributed.Length);
+        Assert.All(contributed, result =>
+        {
+            Assert.False(result.Completed);
+            Assert.Contains("min_clients", result.AbortReason, StringComparison.Ordinal);
+        });
+        var status = await operatorClient.Connection.Operator.GetStatusAsync(
+            new GetStatusRequest(), cancellationToken: cancellation);
+        Assert.Equal(0UL, status.RoundsCompleted);
     }
 
     // Answers decryption requests until one is served: a poll window can pass before the
