@@ -30,17 +30,8 @@ public sealed class HeRoundTests
         await using var federation = await LoopbackFederation.StartAsync(ringDegree: RingDegree);
         var ckks = new CkksContext(CkksParameters.CreateDefault(RingDegree));
         var operatorClient = federation.Connect(ParticipantRole.Operator, "operator");
-        var custodians = await Task.WhenAll(Enumerable.Range(1, Custodians)
-            .Select(i => federation.EnrollAsync(ParticipantRole.Custodian, $"custodian-{i}", cancellation)));
-        var clients = await Task.WhenAll(Enumerable.Range(1, Clients)
-            .Select(i => federation.EnrollAsync(ParticipantRole.Client, $"client-{i}", cancellation)));
-
-        var start = new StartCeremonyRequest { Threshold = Threshold };
-        start.CustodianNames.AddRange(custodians.Select(c => c.Identity.Name));
-        await operatorClient.Connection.Operator.StartCeremonyAsync(start, cancellationToken: cancellation);
-        var keyStates = await Task.WhenAll(custodians.Select(c => CustodianRunner.RunCeremonyAsync(
-            c.Connection.Custodians, c.Credentials!, ckks, cancellation)));
-        Assert.All(keyStates, Assert.NotNull);
+        var (custodians, clients, keyStates) = await KeyedFederationAsync(
+            federation, operatorClient, ckks, cancellation);
 
         // The last custodian goes offline after the ceremony; the threshold others decrypt.
         keyStates[^1]!.Dispose();
@@ -98,15 +89,7 @@ public sealed class HeRoundTests
         await using var federation = await LoopbackFederation.StartAsync(ringDegree: RingDegree);
         var ckks = new CkksContext(CkksParameters.CreateDefault(RingDegree));
         var operatorClient = federation.Connect(ParticipantRole.Operator, "operator");
-        var custodians = await Task.WhenAll(Enumerable.Range(1, Custodians)
-            .Select(i => federation.EnrollAsync(ParticipantRole.Custodian, $"custodian-{i}", cancellation)));
-        var clients = await Task.WhenAll(Enumerable.Range(1, Clients)
-            .Select(i => federation.EnrollAsync(ParticipantRole.Client, $"client-{i}", cancellation)));
-        var start = new StartCeremonyRequest { Threshold = Threshold };
-        start.CustodianNames.AddRange(custodians.Select(c => c.Identity.Name));
-        await operatorClient.Connection.Operator.StartCeremonyAsync(start, cancellationToken: cancellation);
-        var keyStates = await Task.WhenAll(custodians.Select(c => CustodianRunner.RunCeremonyAsync(
-            c.Connection.Custodians, c.Credentials!, ckks, cancellation)));
+        var (_, clients, keyStates) = await KeyedFederationAsync(federation, operatorClient, ckks, cancellation);
 
         // Every client joins, one never uploads: 4 contributions, min_clients 5, while the
         // custodians would accept 4 (min_contributors).
@@ -152,6 +135,28 @@ public sealed class HeRoundTests
         var status = await operatorClient.Connection.Operator.GetStatusAsync(
             new GetStatusRequest(), cancellationToken: cancellation);
         Assert.Equal(0UL, status.RoundsCompleted);
+    }
+
+    // Enrolls the custodians and clients and runs the key ceremony: every custodian must end
+    // it with its key state.
+    private static async Task<(SimulatedParticipant[] Custodians, SimulatedParticipant[] Clients,
+        CustodianKeyState?[] KeyStates)> KeyedFederationAsync(
+        LoopbackFederation federation,
+        SimulatedParticipant operatorClient,
+        CkksContext ckks,
+        CancellationToken cancellation)
+    {
+        var custodians = await Task.WhenAll(Enumerable.Range(1, Custodians)
+            .Select(i => federation.EnrollAsync(ParticipantRole.Custodian, $"custodian-{i}", cancellation)));
+        var clients = await Task.WhenAll(Enumerable.Range(1, Clients)
+            .Select(i => federation.EnrollAsync(ParticipantRole.Client, $"client-{i}", cancellation)));
+        var start = new StartCeremonyRequest { Threshold = Threshold };
+        start.CustodianNames.AddRange(custodians.Select(c => c.Identity.Name));
+        await operatorClient.Connection.Operator.StartCeremonyAsync(start, cancellationToken: cancellation);
+        var keyStates = await Task.WhenAll(custodians.Select(c => CustodianRunner.RunCeremonyAsync(
+            c.Connection.Custodians, c.Credentials!, ckks, cancellation)));
+        Assert.All(keyStates, Assert.NotNull);
+        return (custodians, clients, keyStates);
     }
 
     // Answers decryption requests until one is served: a poll window can pass before the
