@@ -21,6 +21,7 @@ public sealed class HeRoundTests
     private const int Clients = 5;
     private const int Dimension = 24;
     private const int ValueBits = 16;
+    private static readonly int Bits = ModulusBits.For(Clients, 1UL << ValueBits);
 
     [Fact]
     public async Task HeRound_OneClientNeverUploadsAndOneCustodianIsOffline_AggregateIsExactlyContributorsSum()
@@ -43,14 +44,75 @@ public sealed class HeRoundTests
         var inputs = clients.ToDictionary(
             c => c.Credentials!.ParticipantId, _ => Aggregates.RandomInput(random, Dimension, ValueBits));
         uint silent = clients[1].Credentials!.ParticipantId;
-        int bits = ModulusBits.For(Clients, 1UL << ValueBits);
+        var (opened, results) = await RunRoundAsync(
+            operatorClient, clients, ckks, inputs, silent, minClients: Clients - 1, cancellation);
+        await Task.WhenAll(serving);
+
+        var contributors = inputs.Keys.Where(id => id != silent).Order().ToArray();
+        Assert.Equal(Clients - 1, results.Count(r => r is not null));
+        foreach (var result in results.OfType<RoundResult>())
+        {
+            Assert.True(result.Completed, result.AbortReason);
+            Assert.Equal(contributors, result.Contributors.Order());
+        }
+
+        var aggregate = await Aggregates.DownloadAsync(clients[0], opened.Round);
+        Assert.Equal(Aggregates.Sum(contributors.Select(id => inputs[id]), Dimension, Bits), aggregate);
+    }
+
+    [Fact]
+    public async Task HeRound_FewerContributorsThanMinClients_AbortsBeforeDecryption()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var cancellation = timeout.Token;
+        await using var federation = await LoopbackFederation.StartAsync(ringDegree: RingDegree);
+        var ckks = new CkksContext(CkksParameters.CreateDefault(RingDegree));
+        var operatorClient = federation.Connect(ParticipantRole.Operator, "operator");
+        var (_, clients, keyStates) = await KeyedFederationAsync(federation, operatorClient, ckks, cancellation);
+
+        // Every client joins, one never uploads: 4 contributions, min_clients 5, while the
+        // custodians would accept 4 (min_contributors).
+        var random = new Random(6);
+        var inputs = clients.ToDictionary(
+            c => c.Credentials!.ParticipantId, _ => Aggregates.RandomInput(random, Dimension, ValueBits));
+        uint silent = clients[2].Credentials!.ParticipantId;
+        var (_, results) = await RunRoundAsync(
+            operatorClient, clients, ckks, inputs, silent, minClients: Clients, cancellation);
+        foreach (var keyState in keyStates)
+        {
+            keyState!.Dispose();
+        }
+
+        var contributed = results.OfType<RoundResult>().ToArray();
+        Assert.Equal(Clients - 1, contributed.Length);
+        Assert.All(contributed, result =>
+        {
+            Assert.False(result.Completed);
+            Assert.Contains("min_clients", result.AbortReason, StringComparison.Ordinal);
+        });
+        var status = await operatorClient.Connection.Operator.GetStatusAsync(
+            new GetStatusRequest(), cancellationToken: cancellation);
+        Assert.Equal(0UL, status.RoundsCompleted);
+    }
+
+    // Opens an HE round that needs min_contributors of all but one client, and runs every
+    // client in it; the silent one joins but never uploads.
+    private static async Task<(OpenRoundResponse Opened, RoundResult?[] Results)> RunRoundAsync(
+        SimulatedParticipant operatorClient,
+        SimulatedParticipant[] clients,
+        CkksContext ckks,
+        Dictionary<uint, ulong[]> inputs,
+        uint silent,
+        int minClients,
+        CancellationToken cancellation)
+    {
         var opened = await operatorClient.Connection.Operator.OpenRoundAsync(
             new OpenRoundRequest
             {
                 Mode = ProtectionMode.He,
                 Dimension = Dimension,
-                Bits = (uint)bits,
-                MinClients = Clients - 1,
+                Bits = (uint)Bits,
+                MinClients = (uint)minClients,
                 MaxClients = Clients,
                 JoinTimeoutMs = 60_000,
                 StageTimeoutMs = 3_000,
@@ -67,74 +129,7 @@ public sealed class HeRoundTests
                 client.Connection.Rounds, client.Credentials, ckks, task, inputs[id],
                 contribute: id != silent, cancellation: cancellation);
         }));
-        await Task.WhenAll(serving);
-
-        var contributors = inputs.Keys.Where(id => id != silent).Order().ToArray();
-        Assert.Equal(Clients - 1, results.Count(r => r is not null));
-        foreach (var result in results.OfType<RoundResult>())
-        {
-            Assert.True(result.Completed, result.AbortReason);
-            Assert.Equal(contributors, result.Contributors.Order());
-        }
-
-        var aggregate = await Aggregates.DownloadAsync(clients[0], opened.Round);
-        Assert.Equal(Aggregates.Sum(contributors.Select(id => inputs[id]), Dimension, bits), aggregate);
-    }
-
-    [Fact]
-    public async Task HeRound_FewerContributorsThanMinClients_AbortsBeforeDecryption()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var cancellation = timeout.Token;
-        await using var federation = await LoopbackFederation.StartAsync(ringDegree: RingDegree);
-        var ckks = new CkksContext(CkksParameters.CreateDefault(RingDegree));
-        var operatorClient = federation.Connect(ParticipantRole.Operator, "operator");
-        var (_, clients, keyStates) = await KeyedFederationAsync(federation, operatorClient, ckks, cancellation);
-
-        // Every client joins, one never uploads: 4 contributions, min_clients 5, while the
-        // custodians would accept 4 (min_contributors).
-        var random = new Random(6);
-        uint silent = clients[2].Credentials!.ParticipantId;
-        int bits = ModulusBits.For(Clients, 1UL << ValueBits);
-        var opened = await operatorClient.Connection.Operator.OpenRoundAsync(
-            new OpenRoundRequest
-            {
-                Mode = ProtectionMode.He,
-                Dimension = Dimension,
-                Bits = (uint)bits,
-                MinClients = Clients,
-                MaxClients = Clients,
-                JoinTimeoutMs = 60_000,
-                StageTimeoutMs = 3_000,
-                MinContributors = Clients - 1,
-            },
-            cancellationToken: cancellation);
-        var results = await Task.WhenAll(clients.Select(async client =>
-        {
-            uint id = client.Credentials!.ParticipantId;
-            var task = await client.Connection.Rounds.WaitForTaskAsync(
-                new WaitForTaskRequest { FederationId = opened.Round.FederationId, AfterRound = 0 },
-                cancellationToken: cancellation);
-            return await HeRoundParticipant.RunAsync(
-                client.Connection.Rounds, client.Credentials, ckks, task,
-                Aggregates.RandomInput(random, Dimension, ValueBits),
-                contribute: id != silent, cancellation: cancellation);
-        }));
-        foreach (var keyState in keyStates)
-        {
-            keyState!.Dispose();
-        }
-
-        var contributed = results.OfType<RoundResult>().ToArray();
-        Assert.Equal(Clients - 1, contributed.Length);
-        Assert.All(contributed, result =>
-        {
-            Assert.False(result.Completed);
-            Assert.Contains("min_clients", result.AbortReason, StringComparison.Ordinal);
-        });
-        var status = await operatorClient.Connection.Operator.GetStatusAsync(
-            new GetStatusRequest(), cancellationToken: cancellation);
-        Assert.Equal(0UL, status.RoundsCompleted);
+        return (opened, results);
     }
 
     // Enrolls the custodians and clients and runs the key ceremony: every custodian must end
