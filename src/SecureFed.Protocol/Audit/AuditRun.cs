@@ -205,31 +205,16 @@ internal sealed class AuditRun
             return;
         }
 
-        byte[] der = payload.Bytes("appliance_certificate");
         byte[] signature = payload.Bytes("appliance_key_signature");
-        if (_ca is null || _federationId is null)
+        var certificate = LoadUnderCa(entry, payload.Bytes("appliance_certificate"), "The appliance certificate");
+        if (certificate is null)
         {
-            Find("certificate", At(entry), null,
-                "The appliance certificate cannot be checked: the ledger names no readable CA.");
-            return;
-        }
-
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509CertificateLoader.LoadCertificate(der);
-        }
-        catch (CryptographicException unreadable)
-        {
-            Find("certificate", At(entry), null,
-                $"The appliance certificate is unreadable: {unreadable.Message}");
             return;
         }
 
         using (certificate)
         {
-            var when = DateTimeOffset.FromUnixTimeMilliseconds(entry.TimestampUnixMs);
-            var result = new FederationTrust(_ca, new FixedClock(when)).ValidateServer(certificate);
+            var result = TrustAt(entry).ValidateServer(certificate);
             if (!result.IsValid)
             {
                 Find("certificate", At(entry), null,
@@ -237,7 +222,7 @@ internal sealed class AuditRun
                 return;
             }
 
-            if (!EnrollmentStatement.Verify(certificate, _federationId, result.Identity!, ledgerKey, signature))
+            if (!EnrollmentStatement.Verify(certificate, _federationId!, result.Identity!, ledgerKey, signature))
             {
                 Find("certificate", At(entry), null,
                     $"The certificate of {result.Identity} did not sign the ledger key " +
@@ -334,30 +319,15 @@ internal sealed class AuditRun
         byte[] der,
         byte[] signature)
     {
-        if (_ca is null || _federationId is null)
+        var certificate = LoadUnderCa(entry, der, $"{identity}'s certificate");
+        if (certificate is null)
         {
-            Find("certificate", At(entry), null,
-                $"{identity}'s certificate cannot be checked: the ledger names no readable " +
-                "federation CA.");
-            return false;
-        }
-
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509CertificateLoader.LoadCertificate(der);
-        }
-        catch (CryptographicException unreadable)
-        {
-            Find("certificate", At(entry), null,
-                $"{identity}'s certificate is unreadable: {unreadable.Message}");
             return false;
         }
 
         using (certificate)
         {
-            var when = DateTimeOffset.FromUnixTimeMilliseconds(entry.TimestampUnixMs);
-            var result = new FederationTrust(_ca, new FixedClock(when)).Validate(certificate);
+            var result = TrustAt(entry).Validate(certificate);
             if (!result.IsValid)
             {
                 Find("certificate", At(entry), null,
@@ -375,7 +345,7 @@ internal sealed class AuditRun
             }
 
             if (!EnrollmentStatement.Verify(
-                certificate, _federationId, identity, signingKey.Bytes.Span, signature))
+                certificate, _federationId!, identity, signingKey.Bytes.Span, signature))
             {
                 Find("enrollment", At(entry), null,
                     $"{identity}'s certificate key did not sign its enrolled signing key " +
@@ -386,6 +356,32 @@ internal sealed class AuditRun
 
         return true;
     }
+
+    // The certificate in der, to be checked against the federation's CA; null, after a
+    // finding, when the ledger names no readable CA or the bytes are not a certificate.
+    private X509Certificate2? LoadUnderCa(LedgerEntry entry, byte[] der, string whose)
+    {
+        if (_ca is null || _federationId is null)
+        {
+            Find("certificate", At(entry), null,
+                $"{whose} cannot be checked: the ledger names no readable federation CA.");
+            return null;
+        }
+
+        try
+        {
+            return X509CertificateLoader.LoadCertificate(der);
+        }
+        catch (CryptographicException unreadable)
+        {
+            Find("certificate", At(entry), null, $"{whose} is unreadable: {unreadable.Message}");
+            return null;
+        }
+    }
+
+    // Certificates are judged at the time the ledger gives the entry that presents them.
+    private FederationTrust TrustAt(LedgerEntry entry) =>
+        new(_ca!, new FixedClock(DateTimeOffset.FromUnixTimeMilliseconds(entry.TimestampUnixMs)));
 
     private void CustodianKey(LedgerEntry entry, PayloadReader payload)
     {
