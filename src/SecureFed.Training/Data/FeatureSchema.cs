@@ -25,6 +25,10 @@ public sealed class FeatureSchema
 {
     private readonly FeatureRange[] _features;
 
+    // Each range's ends on the model's scale, computed once: ToUnit runs per value.
+    private readonly double[] _lows;
+    private readonly double[] _widths;
+
     /// <summary>Creates a schema, checking every part of it.</summary>
     /// <param name="label">The name of the label column; not empty.</param>
     /// <param name="classes">The class names in the order of the class indices; at least
@@ -51,6 +55,8 @@ public sealed class FeatureSchema
         Label = label;
         Classes = [.. classes];
         _features = [.. features];
+        _lows = [.. _features.Select(range => range.Low)];
+        _widths = [.. _features.Select(range => range.High - range.Low)];
     }
 
     /// <summary>The name of the label column.</summary>
@@ -198,9 +204,8 @@ public sealed class FeatureSchema
         ArgumentOutOfRangeException.ThrowIfNegative(feature);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(feature, FeatureCount);
 
-        var range = _features[feature];
-        var (low, high) = (range.Low, range.High);
-        return Math.Clamp((range.Map(value) - low) / (high - low), 0.0, 1.0);
+        return Math.Clamp(
+            (_features[feature].Map(value) - _lows[feature]) / _widths[feature], 0.0, 1.0);
     }
 
     /// <summary>
